@@ -1,0 +1,1 @@
+"""The wirewatch command line: the composition root that runs and drives the services."""

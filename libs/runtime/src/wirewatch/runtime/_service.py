@@ -1,0 +1,140 @@
+"""The process shell every service runs in: broker, database, health and metrics over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any
+
+import nats
+import uvicorn
+from faststream.nats import NatsBroker
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from pymongo.asynchronous.database import AsyncDatabase
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from ._broker import make_broker
+from ._consumer import ConsumerPolicy
+from ._metrics import HopMetrics
+from ._mongo import make_mongo_client
+from ._settings import ServiceSettings
+from ._streams import provision_streams
+
+log = logging.getLogger("wirewatch.service")
+
+StartupHook = Callable[[], Awaitable[None]]
+
+
+class Service:
+    """Owns one service's connections and lifecycle.
+
+    Handlers get the service's ``broker``, ``db``, ``metrics`` and ``policy``; ``start`` provisions the streams,
+    runs the startup hooks (index creation) and starts consuming; ``stop`` drains and closes everything.
+    """
+
+    def __init__(self, name: str, settings: ServiceSettings) -> None:
+        self.name = name
+        self.settings = settings
+        self.registry = CollectorRegistry()
+        self.metrics = HopMetrics(self.registry, name)
+        self.broker: NatsBroker = make_broker(settings.nats_url, service=name, registry=self.registry)
+        self.mongo = make_mongo_client(settings.mongo_url, app_name=f"wirewatch-{name}")
+        self.db: AsyncDatabase[dict[str, Any]] = self.mongo[settings.mongo_db]
+        self.policy = ConsumerPolicy(name, settings.max_deliver, settings.retry_delays)
+        self._startup: list[StartupHook] = []
+        self._shutdown: list[StartupHook] = []
+        self.started = False
+
+    def on_startup(self, hook: StartupHook) -> StartupHook:
+        """Run ``hook`` after the connections are up and before consuming starts."""
+        self._startup.append(hook)
+        return hook
+
+    def on_shutdown(self, hook: StartupHook) -> StartupHook:
+        """Run ``hook`` after consuming stopped and before the connections close."""
+        self._shutdown.append(hook)
+        return hook
+
+    async def start(self) -> None:
+        nc = await nats.connect(self.settings.nats_url, name=f"wirewatch-{self.name}-provision")
+        try:
+            await provision_streams(nc.jetstream())
+        finally:
+            await nc.close()
+        await self.broker.connect()
+        for hook in self._startup:
+            await hook()
+        await self.broker.start()
+        self.started = True
+        log.info("service started", extra={"nats": self.settings.nats_url})
+
+    async def stop(self) -> None:
+        self.started = False
+        with contextlib.suppress(Exception):
+            await self.broker.stop()
+        for hook in self._shutdown:
+            with contextlib.suppress(Exception):
+                await hook()
+        await self.mongo.close()
+        log.info("service stopped")
+
+    async def readiness(self) -> dict[str, str]:
+        """Each dependency's state in words; all "ok" means ready."""
+        checks: dict[str, str] = {}
+        try:
+            await asyncio.wait_for(self.db.command("ping"), timeout=2.0)
+            checks["mongo"] = "ok"
+        except Exception as exc:  # noqa: BLE001 - any failure means not ready; say which
+            checks["mongo"] = f"unreachable: {type(exc).__name__}"
+        connected = self.started and await self.broker.ping(timeout=0.5)
+        checks["nats"] = "ok" if connected else "disconnected"
+        return checks
+
+    def asgi(self, routes: Sequence[BaseRoute] = ()) -> Starlette:
+        """An ASGI app with ``/healthz``, ``/readyz`` and ``/metrics`` whose lifespan runs the service."""
+
+        @contextlib.asynccontextmanager
+        async def lifespan(_: Starlette) -> AsyncIterator[None]:
+            await self.start()
+            try:
+                yield
+            finally:
+                await self.stop()
+
+        return Starlette(routes=[*health_routes(self), *routes], lifespan=lifespan)
+
+
+def health_routes(service: Service) -> list[BaseRoute]:
+    """The three operational endpoints, shared by every service including the api."""
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "ok", "service": service.name})
+
+    async def readyz(_: Request) -> Response:
+        checks = await service.readiness()
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+    async def metrics(_: Request) -> Response:
+        return Response(generate_latest(service.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return [Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics)]
+
+
+def run_asgi(app: Any, settings: ServiceSettings) -> None:
+    """Serve ``app`` until SIGINT/SIGTERM, then shut down gracefully within the configured timeout."""
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=int(settings.shutdown_timeout),
+    )
+    uvicorn.Server(config).run()
