@@ -1,0 +1,105 @@
+"""``/v1/articles``: push articles into the pipeline and read them back."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request, status
+from pydantic import Field, TypeAdapter, ValidationError
+
+from wirewatch.contracts import ARTICLES_STREAM, ARTICLES_SUBMIT, HEADER_MSG_ID, HEADER_TRACEPARENT
+from wirewatch.runtime import Service
+
+from .auth import token_guard
+from .errors import invalid_request
+from .metrics import ApiMetrics
+from .models import ArticleAccepted, ArticleIn, ArticleView
+from .repository import ApiRepository
+from .settings import ApiSettings
+from .submission import predicted_article_id, submission_msg_id, to_submitted
+
+log = logging.getLogger("wirewatch.api")
+
+_TRACEPARENT = re.compile(r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
+_ARTICLE_SCHEMA = ArticleIn.model_json_schema()
+# The body is read as plain JSON and validated by hand (one object or a list), so document it here.
+_SUBMIT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {"anyOf": [_ARTICLE_SCHEMA, {"type": "array", "items": _ARTICLE_SCHEMA}]},
+            }
+        },
+    }
+}
+
+
+def build_articles_router(
+    service: Service, repository: ApiRepository, settings: ApiSettings, metrics: ApiMetrics
+) -> APIRouter:
+    router = APIRouter(prefix="/v1/articles", tags=["articles"])
+    one = TypeAdapter(ArticleIn)
+    many = TypeAdapter(Annotated[list[ArticleIn], Field(min_length=1, max_length=settings.max_batch)])
+
+    def parse(payload: Any) -> list[ArticleIn]:
+        # Validated here rather than as a ``ArticleIn | list[ArticleIn]`` parameter: a union reports every
+        # error twice, once per branch, which hides the one field the client got wrong.
+        try:
+            if isinstance(payload, list):
+                return many.validate_python(payload)
+            return [one.validate_python(payload)]
+        except ValidationError as exc:
+            raise invalid_request(exc, "body") from exc
+
+    async def publish(article: ArticleIn, now: datetime, traceparent: str | None) -> None:
+        headers = {HEADER_MSG_ID: submission_msg_id(article)}
+        if traceparent:
+            headers[HEADER_TRACEPARENT] = traceparent
+        await service.broker.publish(
+            to_submitted(article, now), ARTICLES_SUBMIT, headers=headers, stream=ARTICLES_STREAM.name
+        )
+
+    @router.post(
+        "",
+        status_code=status.HTTP_202_ACCEPTED,
+        dependencies=[Depends(token_guard(settings))],
+        openapi_extra=_SUBMIT_BODY,
+        responses={413: {"description": "body larger than the limit"}, 503: {"description": "bus unavailable"}},
+    )
+    async def submit_articles(
+        payload: Annotated[Any, Body()], request: Request
+    ) -> ArticleAccepted | list[ArticleAccepted]:
+        """Queue one article (an object) or a batch (a list) for ingest; answers with the ids they will have."""
+        articles = parse(payload)
+        traceparent = request.headers.get(HEADER_TRACEPARENT, "").strip().lower()
+        now = datetime.now(UTC)
+        accepted: list[ArticleAccepted] = []
+        for article in articles:
+            try:
+                await publish(article, now, traceparent if _TRACEPARENT.match(traceparent) else None)
+            except (
+                Exception
+            ) as exc:  # any publish failure (timeout, no stream, disconnected) means the same to the client
+                # Retrying the whole batch is safe: the repeats carry the same Nats-Msg-Id and ingest is idempotent.
+                log.warning("publish to articles.submit failed", extra={"error": f"{type(exc).__name__}: {exc}"})
+                raise HTTPException(
+                    status.HTTP_503_SERVICE_UNAVAILABLE, "could not queue the article; retry later"
+                ) from exc
+            accepted.append(ArticleAccepted(id=predicted_article_id(article)))
+            metrics.articles_accepted.inc()
+        log.info("articles accepted", extra={"count": len(accepted)})
+        return accepted if isinstance(payload, list) else accepted[0]
+
+    @router.get("/{article_id}", responses={404: {"description": "no such article"}})
+    async def get_article(article_id: Annotated[str, Path(max_length=200)]) -> ArticleView:
+        """A stored article with its enrichment and dedupe decision once those ran."""
+        article = await repository.article(article_id)
+        if article is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no article with id {article_id!r}")
+        return article
+
+    return router

@@ -1,0 +1,61 @@
+"""Api app factory: a FastAPI app over the runtime ``Service`` (bus, database, health and metrics)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+
+from wirewatch.runtime import Service, configure_logging, health_routes, run_asgi
+
+from .articles import build_articles_router
+from .errors import install_error_handlers
+from .events import build_events_router
+from .metrics import ApiMetrics, RequestMetricsMiddleware
+from .repository import ApiRepository
+from .settings import ApiSettings
+from .subscriptions import build_subscriptions_router
+
+
+def create_service(settings: ApiSettings | None = None) -> Service:
+    # The api publishes but subscribes to nothing: the service only gives it connections, health and metrics.
+    return Service("api", settings or ApiSettings())
+
+
+def create_app(settings: ApiSettings | None = None) -> FastAPI:
+    settings = settings or ApiSettings()
+    service = create_service(settings)
+    repository = ApiRepository(service.db)
+    service.on_startup(repository.ensure_indexes)
+    metrics = ApiMetrics(service.registry)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await service.start()
+        try:
+            yield
+        finally:
+            await service.stop()
+
+    app = FastAPI(
+        title="wirewatch api",
+        version="0.1.0",
+        lifespan=lifespan,
+        routes=health_routes(service),
+        # Larger bodies get 413 before anything parses them.
+        max_body_size=settings.max_body_bytes,
+    )
+    app.state.service = service
+    install_error_handlers(app)
+    app.include_router(build_articles_router(service, repository, settings, metrics))
+    app.include_router(build_events_router(repository, settings))
+    app.include_router(build_subscriptions_router(repository, settings))
+    app.add_middleware(RequestMetricsMiddleware, metrics=metrics)
+    return app
+
+
+def main() -> None:
+    settings = ApiSettings()
+    configure_logging("api", settings.log_level)
+    run_asgi(create_app(settings), settings)
