@@ -1,0 +1,140 @@
+"""Runs webhook deliveries concurrently so that a slow endpoint holds up nobody but itself.
+
+FastStream hands a pull batch to the handler and fetches the next batch only when every message of this one
+is handled; if the handler awaited the HTTP request, one endpoint taking 10 s would stall the whole consumer.
+So the handler only decodes the request and starts a task (waiting only when ``max_concurrency`` deliveries
+are already running), and the task settles the message itself. Each endpoint host gets at most
+``per_host_concurrency`` requests at once; a request beyond that is put back for a moment, which is not an
+attempt and does not count against the retry schedule.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from faststream.nats import NatsMessage
+from pydantic import ValidationError
+
+from wirewatch.contracts import WebhookDeliveryRequested
+from wirewatch.runtime import ConsumerPolicy
+
+from .delivery import DeliveryContext, DeliveryWorker, endpoint_host
+from .metrics import NotifyMetrics
+
+log = logging.getLogger("wirewatch.notify")
+
+
+class DeliveryDispatcher:
+    def __init__(
+        self,
+        worker: DeliveryWorker,
+        *,
+        metrics: NotifyMetrics,
+        policy: ConsumerPolicy,
+        max_concurrency: int,
+        per_host_concurrency: int,
+        host_busy_delay: float,
+        max_internal_failures: int,
+    ) -> None:
+        self._worker = worker
+        self._metrics = metrics
+        self._policy = policy
+        self._slots = asyncio.Semaphore(max_concurrency)
+        self._per_host = per_host_concurrency
+        self._host_busy_delay = host_busy_delay
+        self._max_internal_failures = max_internal_failures
+        self._busy_hosts: dict[str, int] = {}
+        # Failures inside notify (database down, ...) per webhook id; kept in memory because the thing that
+        # failed may well be the database, and JetStream's delivery count also counts scheduled retries.
+        self._internal_failures: dict[str, int] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._closing = False
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._tasks)
+
+    async def dispatch(self, msg: NatsMessage) -> None:
+        """Start delivering one request; returns once a task owns it. Must not wait for the endpoint."""
+        ctx = DeliveryContext.of(msg)
+        if self._closing:
+            await msg.nack(delay=self._host_busy_delay)
+            return
+        try:
+            request = WebhookDeliveryRequested.model_validate_json(msg.body)
+        except ValidationError as exc:
+            body = msg.body.decode("utf-8", errors="replace")
+            await self._worker.dead_letter(ctx, body, str(exc), "ValidationError", key=f"seq{ctx.stream_sequence}")
+            return
+        await self._slots.acquire()
+        task = asyncio.create_task(self._run(request, ctx), name=f"webhook-{request.webhook_id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._slots.release()
+
+    async def _run(self, request: WebhookDeliveryRequested, ctx: DeliveryContext) -> None:
+        try:
+            pending = await self._worker.prepare(request, ctx)
+            if pending is None:
+                return
+            host = endpoint_host(pending.subscription.webhook_url)
+            if self._busy_hosts.get(host, 0) >= self._per_host:
+                self._metrics.host_busy.inc()
+                await ctx.msg.nack(delay=self._host_busy_delay)
+                return
+            self._busy_hosts[host] = self._busy_hosts.get(host, 0) + 1
+            try:
+                await self._worker.deliver(request, pending, ctx)
+            finally:
+                self._release_host(host)
+            self._internal_failures.pop(request.webhook_id, None)
+        except asyncio.CancelledError:
+            # Shutting down mid-request: put the message back now rather than after the ack wait.
+            with contextlib.suppress(Exception):
+                await ctx.msg.nack()
+            raise
+        except Exception as exc:  # noqa: BLE001 - any failure of ours is retried, then dead-lettered
+            await self._internal_failure(request, ctx, exc)
+
+    def _release_host(self, host: str) -> None:
+        left = self._busy_hosts.get(host, 1) - 1
+        if left > 0:
+            self._busy_hosts[host] = left
+        else:
+            self._busy_hosts.pop(host, None)
+
+    async def _internal_failure(self, request: WebhookDeliveryRequested, ctx: DeliveryContext, exc: Exception) -> None:
+        failures = self._internal_failures.get(request.webhook_id, 0) + 1
+        self._internal_failures[request.webhook_id] = failures
+        try:
+            if failures >= self._max_internal_failures:
+                self._internal_failures.pop(request.webhook_id, None)
+                await self._worker.dead_letter(
+                    ctx, request.model_dump_json(), str(exc), type(exc).__name__, key=request.webhook_id
+                )
+                return
+            delay = self._policy.delay_for(failures)
+            log.warning(
+                "delivery failed inside notify, will retry",
+                exc_info=exc,
+                extra={"webhook_id": request.webhook_id, "failures": failures, "retry_in": delay},
+            )
+            await ctx.msg.nack(delay=delay)
+        except Exception:
+            # The bus is unreachable too: JetStream redelivers the message after its ack wait.
+            log.exception("could not settle a failed delivery", extra={"webhook_id": request.webhook_id})
+
+    async def drain(self, timeout: float) -> None:
+        """Stop taking new requests and give running deliveries ``timeout`` seconds to finish."""
+        self._closing = True
+        if not self._tasks:
+            return
+        _, unfinished = await asyncio.wait(set(self._tasks), timeout=timeout)
+        for task in unfinished:
+            task.cancel()
+        await asyncio.gather(*unfinished, return_exceptions=True)

@@ -1,0 +1,44 @@
+"""Notify's own metrics, next to the runtime's hop metrics; each declared once with its type and meaning."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from wirewatch.runtime import LATENCY_BUCKETS
+
+DELIVERY_OUTCOMES = ("delivered", "retried", "dead", "refused")
+# Which kind of answer an attempt got: a class of status code or "error" (timeout, connection refused, ...).
+ATTEMPT_RESULTS = ("2xx", "3xx", "4xx", "5xx", "error")
+
+
+def attempt_result(status_code: int | None) -> str:
+    if status_code is None or not 200 <= status_code < 600:
+        return "error"
+    return f"{status_code // 100}xx"
+
+
+class NotifyMetrics:
+    def __init__(self, registry: CollectorRegistry) -> None:
+        # Counter: webhook attempts by what became of the delivery: delivered, retried (will try again),
+        # dead (gave up: retries ran out, 410 Gone, unusable subscription), refused (URL not allowed).
+        self.deliveries = Counter(
+            "wirewatch_webhook_deliveries", "Webhook delivery attempts, by outcome", ["outcome"], registry=registry
+        )
+        # Histogram: seconds from sending a webhook to its answer (or failure), by result class.
+        self.latency = Histogram(
+            "wirewatch_webhook_delivery_seconds",
+            "Webhook request latency",
+            ["result"],
+            buckets=LATENCY_BUCKETS,
+            registry=registry,
+        )
+        # Gauge: webhook requests in flight right now.
+        self.in_flight = Gauge("wirewatch_webhook_in_flight", "Webhook requests in flight", registry=registry)
+        # Counter: delivery requests put back because their endpoint host already had its share in flight.
+        self.host_busy = Counter(
+            "wirewatch_webhook_host_busy", "Deliveries postponed because their host was busy", registry=registry
+        )
+        for outcome in DELIVERY_OUTCOMES:
+            self.deliveries.labels(outcome)
+        for result in ATTEMPT_RESULTS:
+            self.latency.labels(result)

@@ -1,0 +1,121 @@
+"""Notify's MongoDB access: it reads ``subscriptions`` (and disables gone ones) and owns ``deliveries``."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import ValidationError
+from pymongo import ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+
+from wirewatch.contracts import EventChanged, Subscription
+
+log = logging.getLogger("wirewatch.notify")
+
+DeliveryStatus = Literal["pending", "delivered", "retrying", "dead"]
+FINAL_STATUSES: frozenset[str] = frozenset({"delivered", "dead"})
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One try at a webhook, as stored in ``deliveries.attempts``."""
+
+    at: datetime
+    status_code: int | None
+    latency_ms: float
+    error: str | None
+    response_snippet: str | None
+
+
+def _subscription(doc: dict[str, Any]) -> Subscription | None:
+    try:
+        return Subscription.model_validate({**doc, "subscription_id": doc.get("subscription_id", doc["_id"])})
+    except ValidationError as exc:
+        # One malformed document must not stop everyone else's notifications; say which and skip it.
+        log.warning("unreadable subscription skipped", extra={"subscription_id": doc.get("_id"), "error": str(exc)})
+        return None
+
+
+class SubscriptionRepository:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+        self.subscriptions = db["subscriptions"]
+
+    async def ensure_indexes(self) -> None:
+        await self.subscriptions.create_index("enabled")
+
+    async def enabled(self) -> list[Subscription]:
+        docs = [doc async for doc in self.subscriptions.find({"enabled": True})]
+        return [subscription for doc in docs if (subscription := _subscription(doc)) is not None]
+
+    async def get(self, subscription_id: str) -> Subscription | None:
+        doc = await self.subscriptions.find_one({"_id": subscription_id})
+        return _subscription(doc) if doc is not None else None
+
+    async def disable(self, subscription_id: str, reason: str, now: datetime) -> None:
+        await self.subscriptions.update_one(
+            {"_id": subscription_id},
+            {"$set": {"enabled": False, "disabled_reason": reason, "disabled_at": now, "updated_at": now}},
+        )
+
+
+class DeliveryRepository:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+        self.deliveries = db["deliveries"]
+
+    async def ensure_indexes(self) -> None:
+        await self.deliveries.create_index("subscription_id")
+        await self.deliveries.create_index("event_id")
+        await self.deliveries.create_index([("status", 1), ("updated_at", -1)])
+
+    async def create_pending(
+        self, webhook_id: str, subscription_id: str, changed: EventChanged, now: datetime
+    ) -> str | None:
+        """Insert the delivery as "pending" unless it exists; returns the status it had before (None if new)."""
+        before = await self.deliveries.find_one_and_update(
+            {"_id": webhook_id},
+            {
+                "$setOnInsert": {
+                    "_id": webhook_id,
+                    "subscription_id": subscription_id,
+                    "event_id": changed.event.event_id,
+                    "event_version": changed.event.version,
+                    "change": changed.change,
+                    "status": "pending",
+                    "attempts": [],
+                    "created_at": now,
+                    "updated_at": now,
+                    "delivered_at": None,
+                }
+            },
+            upsert=True,
+            return_document=ReturnDocument.BEFORE,
+            projection={"status": 1},
+        )
+        return None if before is None else str(before["status"])
+
+    async def get(self, webhook_id: str) -> dict[str, Any] | None:
+        return await self.deliveries.find_one({"_id": webhook_id})
+
+    async def record_attempt(
+        self, webhook_id: str, attempt: Attempt, status: DeliveryStatus, *, reason: str | None = None
+    ) -> None:
+        """Append the attempt and move the delivery to ``status``; a delivered delivery is never moved back."""
+        fields: dict[str, Any] = {"status": status, "updated_at": attempt.at}
+        if status == "delivered":
+            fields["delivered_at"] = attempt.at
+        if reason is not None:
+            fields["dead_reason"] = reason
+        await self.deliveries.update_one(
+            {"_id": webhook_id, "status": {"$ne": "delivered"}},
+            {"$push": {"attempts": asdict(attempt)}, "$set": fields},
+        )
+
+    async def mark_dead(self, webhook_id: str, reason: str, now: datetime) -> None:
+        """Give up without an attempt (subscription gone or disabled, unusable secret)."""
+        await self.deliveries.update_one(
+            {"_id": webhook_id, "status": {"$nin": ["delivered", "dead"]}},
+            {"$set": {"status": "dead", "dead_reason": reason, "updated_at": now}},
+        )

@@ -1,0 +1,52 @@
+"""Notify settings (env prefix ``WIREWATCH_NOTIFY_``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import NoDecode, SettingsConfigDict
+
+from wirewatch.runtime import ServiceSettings
+
+# Svix's schedule: the delay before each attempt (the first is immediate), about 27.5 hours in all.
+SVIX_SCHEDULE: tuple[float, ...] = (0, 5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600)
+
+
+class NotifySettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="WIREWATCH_NOTIFY_", extra="ignore")
+
+    port: int = 8084
+    # Where the full event can be read; the webhook payload links to {api_base_url}/v1/events/{id}.
+    api_base_url: str = "http://127.0.0.1:8080"
+    # Addresses or networks webhooks may reach although they are private/loopback ("127.0.0.1,10.0.0.0/8").
+    allow_addresses: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # A webhook counts as delivered when the endpoint answers 2xx within this many seconds (connect included).
+    delivery_timeout: float = Field(default=15.0, gt=0)
+    connect_timeout: float = Field(default=5.0, gt=0)
+    delivery_schedule: tuple[float, ...] = Field(default=SVIX_SCHEDULE, min_length=1)
+    # A Retry-After longer than this is capped, so an endpoint cannot park a delivery for days.
+    max_retry_after: float = Field(default=10 * 3600, ge=0)
+    # Webhook bodies are kept under this size by trimming long lists (the link gives the full event).
+    max_payload_bytes: int = Field(default=20_000, ge=2_000)
+    # How long the matcher trusts its copy of the enabled subscriptions.
+    subscription_cache_seconds: float = Field(default=2.0, ge=0)
+    # Deliveries in flight at once, and per endpoint host, so one slow endpoint cannot hold up the others.
+    max_concurrency: int = Field(default=64, ge=1)
+    per_host_concurrency: int = Field(default=4, ge=1)
+    # When an endpoint host is at its limit, its next delivery is put back for this long (not an attempt).
+    host_busy_delay: float = Field(default=1.0, ge=0)
+    # Deliveries that fail inside notify (database down, ...) are retried this many times before dead-lettering.
+    max_internal_failures: int = Field(default=10, ge=1)
+
+    @field_validator("allow_addresses", mode="before")
+    @classmethod
+    def _split_addresses(cls, value: Any) -> Any:
+        # The environment gives "127.0.0.1,10.0.0.0/8" or a JSON list; code gives a list.
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value

@@ -1,0 +1,43 @@
+"""Standard Webhooks signatures (https://www.standardwebhooks.com/): ``v1,<base64 HMAC-SHA256>``."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+
+SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
+
+
+class InvalidSecretError(ValueError):
+    """A subscription's secret is not ``whsec_`` followed by base64."""
+
+
+def secret_key(secret: str) -> bytes:
+    """The HMAC key: the base64-decoded part after ``whsec_``."""
+    encoded = secret.removeprefix(SECRET_PREFIX)
+    try:
+        key = base64.b64decode(encoded, validate=True)
+    except binascii.Error as exc:
+        raise InvalidSecretError("webhook secret is not valid base64 after whsec_") from exc
+    if not key:
+        raise InvalidSecretError("webhook secret is empty")
+    return key
+
+
+def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
+    """The ``webhook-signature`` value for one message: HMAC-SHA256 over ``{id}.{timestamp}.{body}``."""
+    signed = f"{msg_id}.{timestamp}.".encode() + body
+    digest = hmac.new(secret_key(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode("ascii")
+
+
+def webhook_headers(secret: str, msg_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+    """Every header a Standard Webhooks receiver needs to verify ``body``."""
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": sign(secret, msg_id, timestamp, body),
+        "content-type": "application/json",
+    }
