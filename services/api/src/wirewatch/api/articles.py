@@ -14,7 +14,7 @@ from wirewatch.contracts import ARTICLES_STREAM, ARTICLES_SUBMIT, HEADER_MSG_ID,
 from wirewatch.runtime import Service
 
 from .auth import token_guard
-from .errors import invalid_request
+from .errors import invalid_parameter, invalid_request
 from .metrics import ApiMetrics
 from .models import ArticleAccepted, ArticleIn, ArticleView
 from .repository import ApiRepository
@@ -48,6 +48,9 @@ def build_articles_router(
     def parse(payload: Any) -> list[ArticleIn]:
         # Validated here rather than as a ``ArticleIn | list[ArticleIn]`` parameter: a union reports every
         # error twice, once per branch, which hides the one field the client got wrong.
+        if not isinstance(payload, dict | list):
+            # Also what a body sent without a JSON content type looks like (FastAPI then passes it raw).
+            raise invalid_parameter(("body",), "expected a JSON object (one article) or a list of them")
         try:
             if isinstance(payload, list):
                 return many.validate_python(payload)

@@ -28,7 +28,7 @@ def invalid_request(exc: ValidationError, *location: str | int) -> RequestValida
     return RequestValidationError(field_errors(exc.errors(include_url=False, include_input=False), location))
 
 
-def invalid_parameter(location: tuple[str, str], message: str) -> RequestValidationError:
+def invalid_parameter(location: tuple[str | int, ...], message: str) -> RequestValidationError:
     return RequestValidationError([{"loc": location, "msg": message, "type": "value_error"}])
 
 

@@ -12,6 +12,7 @@ from wirewatch.runtime import Service, configure_logging, health_routes, run_asg
 from .articles import build_articles_router
 from .errors import install_error_handlers
 from .events import build_events_router
+from .limits import BodyLimitMiddleware
 from .metrics import ApiMetrics, RequestMetricsMiddleware
 from .repository import ApiRepository
 from .settings import ApiSettings
@@ -43,14 +44,14 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         routes=health_routes(service),
-        # Larger bodies get 413 before anything parses them.
-        max_body_size=settings.max_body_bytes,
     )
     app.state.service = service
     install_error_handlers(app)
     app.include_router(build_articles_router(service, repository, settings, metrics))
     app.include_router(build_events_router(repository, settings))
     app.include_router(build_subscriptions_router(repository, settings))
+    # Outermost last: the metrics also count the 413s of the body limit.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestMetricsMiddleware, metrics=metrics)
     return app
 

@@ -1,0 +1,106 @@
+"""Request validation: what the api refuses, and how it normalises what it accepts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from pydantic import ValidationError
+
+from wirewatch.api.models import ArticleIn, SubscriptionIn
+from wirewatch.api.pagination import encode_cursor, parse_before
+from wirewatch.api.settings import ApiSettings
+from wirewatch.contracts import MAX_TEXT_CHARS
+
+
+def _error_fields(exc: pytest.ExceptionInfo[ValidationError]) -> set[str]:
+    return {".".join(str(part) for part in error["loc"]) for error in exc.value.errors()}
+
+
+@pytest.mark.parametrize(
+    ("fields", "bad_field"),
+    [
+        ({}, "title"),
+        ({"title": ""}, "title"),
+        ({"title": " \x00\t "}, "title"),
+        ({"title": "T", "url": "ftp://news.example/a"}, "url"),
+        ({"title": "T", "url": "javascript:alert(1)"}, "url"),
+        ({"title": "T", "url": "https:///no-host"}, "url"),
+        ({"title": "T", "published_at": "yesterday"}, "published_at"),
+        ({"title": "T", "published_at": "2023-13-40T00:00:00Z"}, "published_at"),
+        ({"title": "T", "text": "x" * (MAX_TEXT_CHARS + 1)}, "text"),
+        ({"title": "T", "publishedAt": "2023-09-19"}, "publishedAt"),
+        ({"title": 42}, "title"),
+    ],
+)
+def test_bad_articles_are_refused_naming_the_field(fields: dict[str, object], bad_field: str) -> None:
+    with pytest.raises(ValidationError) as exc:
+        ArticleIn.model_validate(fields)
+    assert _error_fields(exc) == {bad_field}
+
+
+def test_published_at_keeps_its_offset_and_naive_means_utc() -> None:
+    naive = ArticleIn.model_validate({"title": "T", "published_at": "2023-09-19T10:00:00"})
+    assert naive.published_at == datetime(2023, 9, 19, 10, 0, tzinfo=UTC)
+    offset = ArticleIn.model_validate({"title": "T", "published_at": "2023-09-19T10:00:00+04:00"})
+    assert offset.published_at is not None
+    assert offset.published_at.utcoffset() == timedelta(hours=4)
+    assert offset.published_at == datetime(2023, 9, 19, 6, 0, tzinfo=UTC)
+
+
+def test_url_is_trimmed_and_blank_means_none_and_null_text_is_empty() -> None:
+    article = ArticleIn.model_validate({"title": "T", "url": "  https://news.example/a  ", "text": None})
+    assert article.url == "https://news.example/a"
+    assert article.text == ""
+    assert ArticleIn.model_validate({"title": "T", "url": "   "}).url is None
+
+
+def test_subscription_validation() -> None:
+    ok = SubscriptionIn.model_validate(
+        {
+            "webhook_url": "http://127.0.0.1:9000/hook",
+            "filters": {"countries": ["az", " ua"], "categories": ["Conflict"]},
+        }
+    )
+    assert ok.filters.countries == ["AZ", "UA"]
+    assert ok.filters.categories == ["conflict"]
+    with pytest.raises(ValidationError) as exc:
+        SubscriptionIn.model_validate({"webhook_url": "mailto:ops@example.org"})
+    assert _error_fields(exc) == {"webhook_url"}
+    with pytest.raises(ValidationError) as exc:
+        SubscriptionIn.model_validate({"webhook_url": "https://h.example", "filters": {"countries": ["Azerbaijan"]}})
+    assert _error_fields(exc) == {"filters.countries"}
+    assert "Azerbaijan" in str(exc.value)
+    with pytest.raises(ValidationError) as exc:
+        SubscriptionIn.model_validate({"webhook_url": "https://h.example", "filters": {"change_kinds": ["deleted"]}})
+    assert _error_fields(exc) == {"filters.change_kinds.0"}
+
+
+def test_before_accepts_a_time_or_a_cursor() -> None:
+    plain = parse_before("2023-09-19T10:00:00Z")
+    assert plain.last_seen == datetime(2023, 9, 19, 10, 0, tzinfo=UTC)
+    assert plain.event_id is None
+    assert plain.query() == {"last_seen": {"$lt": plain.last_seen}}
+    seen = datetime(2023, 9, 19, 10, 0, 0, 123000, tzinfo=timezone(timedelta(hours=3)))
+    cursor = parse_before(encode_cursor(seen, "evt_1"))
+    assert (cursor.last_seen, cursor.event_id) == (seen, "evt_1")
+    assert cursor.query()["$or"][1] == {"last_seen": seen, "_id": {"$lt": "evt_1"}}
+    assert parse_before("2023-09-19").last_seen == datetime(2023, 9, 19, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("value", ["not-a-cursor", "eyJ0IjoxfQ", "e30", "%%%"])
+def test_before_rejects_garbage(value: str) -> None:
+    with pytest.raises(ValueError, match="ISO 8601"):
+        parse_before(value)
+
+
+def test_token_is_secret_and_empty_means_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WIREWATCH_API_TOKEN", "s3cret-token")
+    settings = ApiSettings()
+    assert settings.token is not None
+    assert settings.token.get_secret_value() == "s3cret-token"
+    assert "s3cret-token" not in repr(settings)
+    monkeypatch.setenv("WIREWATCH_API_TOKEN", "")
+    assert ApiSettings().token is None
+    monkeypatch.setenv("WIREWATCH_API_PORT", "9999")
+    assert ApiSettings().port == 9999
