@@ -1,5 +1,232 @@
-"""Entry point placeholder; commands are added in cli modules."""
+"""The ``wirewatch`` command: wiring of the sub-commands; each one's work lives in its own module.
+
+Exit codes: 0 done, 1 failed (bad input lines, an error answer from the api), 2 wrong usage, 3 NATS or the api
+could not be reached, 130 interrupted while starting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
 
 import typer
+from rich.console import Console
 
-app = typer.Typer(no_args_is_help=True)
+from .api_client import DEFAULT_API_URL, ApiClient, ApiError
+from .bus import DEFAULT_NATS_URL, BusUnavailableError
+from .dev import DevOptions, run_dev
+from .ingest_file import LineError, submit_lines
+from .rendering import events_table, message_json, message_text, print_json, subscriptions_table
+from .stack import ports_from_env
+from .tail import tail as tail_subject
+
+EXIT_FAILED = 1
+EXIT_UNAVAILABLE = 3
+
+app = typer.Typer(no_args_is_help=True, help="wirewatch: news articles in, deduplicated and enriched events out.")
+subscriptions_app = typer.Typer(no_args_is_help=True, help="Webhook subscriptions, through the api.")
+events_app = typer.Typer(no_args_is_help=True, help="Events, through the api.")
+app.add_typer(subscriptions_app, name="subscriptions")
+app.add_typer(events_app, name="events")
+
+NatsUrl = Annotated[str, typer.Option("--nats-url", envvar="WIREWATCH_NATS_URL", help="NATS server URL.")]
+ApiUrl = Annotated[str, typer.Option("--api-url", envvar="WIREWATCH_API_URL", help="Base URL of the api.")]
+Token = Annotated[
+    str | None,
+    typer.Option("--token", envvar="WIREWATCH_API_TOKEN", help="Bearer token for writes.", show_default=False),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
+
+
+def _out() -> Console:
+    return Console()
+
+
+def _err() -> Console:
+    return Console(stderr=True)
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
+    _err().print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _api_failure(exc: ApiError) -> NoReturn:
+    _fail(str(exc), EXIT_FAILED if exc.status_code is not None else EXIT_UNAVAILABLE)
+
+
+@app.command()
+def dev(
+    demo: Annotated[bool, typer.Option("--demo/--no-demo", help="Ingest the demo corpus and show its events.")] = True,
+    state_dir: Annotated[
+        Path, typer.Option("--state-dir", help="Data and logs of the embedded servers and services.")
+    ] = Path(".wirewatch"),
+    nats_url: Annotated[
+        str | None,
+        typer.Option("--nats-url", envvar="WIREWATCH_NATS_URL", help="Use this NATS instead of starting one."),
+    ] = None,
+    mongo_url: Annotated[
+        str | None,
+        typer.Option("--mongo-url", envvar="WIREWATCH_MONGO_URL", help="Use this MongoDB instead of starting one."),
+    ] = None,
+    mongo_db: Annotated[str, typer.Option("--mongo-db", envvar="WIREWATCH_MONGO_DB")] = "wirewatch",
+) -> None:
+    """Run the whole system here until Ctrl-C: nats-server, SecantusDB and every service, each its own process.
+
+    Service ports are 8080 (api) to 8084; set WIREWATCH_<SVC>_PORT to move one (0 = any free port).
+    """
+    options = DevOptions(state_dir, demo, nats_url, mongo_url, mongo_db, ports_from_env())
+    code = asyncio.run(run_dev(options, _out()))
+    raise typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    file: Annotated[Path, typer.Argument(help="JSONL: {url?, title, text?, published_at?, source?, lang?} a line.")],
+    nats_url: NatsUrl = DEFAULT_NATS_URL,
+) -> None:
+    """Submit the articles of a JSONL file to ingest (articles.submit); bad lines are reported and skipped."""
+    err = _err()
+
+    def report(error: LineError) -> None:
+        err.print(f"[red]{file}:{error.line}:[/] {error.reason}", highlight=False)
+
+    try:
+        with file.open(encoding="utf-8", errors="replace") as lines:
+            result = asyncio.run(submit_lines(lines, nats_url, on_error=report))
+    except OSError as exc:
+        _fail(f"cannot read {file}: {exc.strerror or exc}")
+    except BusUnavailableError as exc:
+        _fail(str(exc), EXIT_UNAVAILABLE)
+    summary = f"published {result.published} article(s), skipped {len(result.errors)} bad line(s)"
+    _out().print(("[green]" if result.ok else "[yellow]") + summary + "[/]", highlight=False)
+    if not result.ok:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def tail(
+    subject: Annotated[str, typer.Argument(help="Subject, wildcards allowed: 'events.>', 'events.*.conflict.>'.")],
+    as_json: Annotated[bool, typer.Option("--json", help='One JSON a line: {"subject": ..., "data": ...}.')] = False,
+    count: Annotated[int | None, typer.Option("--count", min=1, help="Stop after this many messages.")] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", min=0, help="Stop after this many seconds.")] = None,
+    nats_url: NatsUrl = DEFAULT_NATS_URL,
+) -> None:
+    """Print live messages on a subject until Ctrl-C (or --count / --timeout). Events are shown in words."""
+    out = _out()
+
+    def show(msg_subject: str, data: bytes) -> None:
+        if as_json:
+            typer.echo(message_json(msg_subject, data))
+        else:
+            out.print(message_text(msg_subject, data))
+        sys.stdout.flush()
+
+    async def run() -> int:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        # Only the main thread can take signals (not so when a test runs the command in a worker thread).
+        with contextlib.suppress(ValueError, RuntimeError):
+            loop.add_signal_handler(signal.SIGINT, stop.set)
+            loop.add_signal_handler(signal.SIGTERM, stop.set)
+        result = await tail_subject(
+            nats_url,
+            subject,
+            show,
+            count=count,
+            timeout=timeout,
+            stop=stop,
+            on_ready=lambda: _err().print(f"[dim]listening on {subject}[/]", highlight=False),
+        )
+        if count is not None and result.received < count and result.timed_out:
+            _err().print(f"timed out after {timeout}s with {result.received} of {count} message(s)", highlight=False)
+            return EXIT_FAILED
+        return 0
+
+    try:
+        code = asyncio.run(run())
+    except BusUnavailableError as exc:
+        _fail(str(exc), EXIT_UNAVAILABLE)
+    except Exception as exc:  # noqa: BLE001 - e.g. an invalid subject; say what nats-py said
+        _fail(f"{type(exc).__name__}: {exc}")
+    raise typer.Exit(code)
+
+
+@subscriptions_app.command("add")
+def subscriptions_add(
+    url: Annotated[str, typer.Option("--url", help="Webhook URL that receives the events.")],
+    country: Annotated[list[str] | None, typer.Option("--country", help="ISO country code; repeatable.")] = None,
+    category: Annotated[list[str] | None, typer.Option("--category", help="Event category; repeatable.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="A name to recognise it by.")] = None,
+    api_url: ApiUrl = DEFAULT_API_URL,
+    token: Token = None,
+    as_json: AsJson = False,
+) -> None:
+    """Subscribe a webhook to events (filters: any country / category unless given)."""
+    try:
+        with ApiClient(api_url, token=token) as api:
+            created = api.create_subscription(
+                webhook_url=url, countries=country or [], categories=category or [], name=name
+            )
+    except ApiError as exc:
+        _api_failure(exc)
+    if as_json:
+        print_json(created)
+        return
+    out = _out()
+    out.print(subscriptions_table([created]))
+    if secret := created.get("secret"):
+        out.print(f"signing secret (shown once, keep it to verify webhooks): {secret}", highlight=False)
+
+
+@subscriptions_app.command("list")
+def subscriptions_list(api_url: ApiUrl = DEFAULT_API_URL, token: Token = None, as_json: AsJson = False) -> None:
+    """List the subscriptions."""
+    try:
+        with ApiClient(api_url, token=token) as api:
+            subscriptions = api.list_subscriptions()
+    except ApiError as exc:
+        _api_failure(exc)
+    if as_json:
+        print_json([{k: v for k, v in sub.items() if k != "secret"} for sub in subscriptions])
+    else:
+        _out().print(subscriptions_table(subscriptions))
+
+
+@subscriptions_app.command("remove")
+def subscriptions_remove(
+    subscription_id: Annotated[str, typer.Argument(help="The subscription's id.")],
+    api_url: ApiUrl = DEFAULT_API_URL,
+    token: Token = None,
+) -> None:
+    """Remove a subscription."""
+    try:
+        with ApiClient(api_url, token=token) as api:
+            api.remove_subscription(subscription_id)
+    except ApiError as exc:
+        _api_failure(exc)
+    _out().print(f"removed subscription {subscription_id}", highlight=False)
+
+
+@events_app.command("list")
+def events_list(
+    country: Annotated[str | None, typer.Option("--country", help="ISO country code.")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="Event category, e.g. conflict.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 20,
+    api_url: ApiUrl = DEFAULT_API_URL,
+    as_json: AsJson = False,
+) -> None:
+    """List recent events, newest first."""
+    try:
+        with ApiClient(api_url) as api:
+            events = api.list_events(country=country, category=category, limit=limit)
+    except ApiError as exc:
+        _api_failure(exc)
+    if as_json:
+        print_json(events)
+    else:
+        _out().print(events_table(events))

@@ -1,0 +1,112 @@
+"""The api over HTTP, for the CLI's subscription and event commands."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+from wirewatch.runtime import WirewatchError
+
+DEFAULT_API_URL = "http://127.0.0.1:8080"
+
+
+class ApiError(WirewatchError):
+    """The api could not be reached or answered with an error; the message says which and why."""
+
+    def __init__(self, message: str, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+class ApiClient:
+    """A small synchronous client: one method per endpoint the CLI uses, JSON in, JSON out."""
+
+    def __init__(self, base_url: str = DEFAULT_API_URL, *, token: str | None = None, timeout: float = 10.0) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def create_subscription(
+        self, *, webhook_url: str, countries: Sequence[str], categories: Sequence[str], name: str | None
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "webhook_url": webhook_url,
+            "filters": {"countries": list(countries), "categories": list(categories)},
+        }
+        if name:
+            body["name"] = name
+        return _object(self._request("POST", "/v1/subscriptions", json=body))
+
+    def list_subscriptions(self) -> list[dict[str, Any]]:
+        return _items(self._request("GET", "/v1/subscriptions"), "subscriptions")
+
+    def remove_subscription(self, subscription_id: str) -> None:
+        self._request("DELETE", f"/v1/subscriptions/{subscription_id}")
+
+    def list_events(
+        self, *, country: str | None = None, category: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        params = {k: v for k, v in {"country": country, "category": category, "limit": limit}.items() if v}
+        return _items(self._request("GET", "/v1/events", params=params), "events")
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.TransportError as exc:
+            raise ApiError(
+                f"cannot reach the api at {self.base_url} ({type(exc).__name__}: {exc}); is `wirewatch dev` running?"
+            ) from exc
+        if response.is_error:
+            raise ApiError(
+                f"the api answered {response.status_code} {response.reason_phrase} to {method} {path}: "
+                f"{_detail(response)}",
+                response.status_code,
+            )
+        if response.status_code == httpx.codes.NO_CONTENT or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise ApiError(f"the api answered {method} {path} with something that is not JSON") from exc
+
+
+def _detail(response: httpx.Response) -> str:
+    """The error's explanation: FastAPI-style ``detail``, an ``error`` field, or the start of the body."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:300] or "(no body)"
+    if isinstance(body, dict):
+        for key in ("detail", "error", "message"):
+            if key in body:
+                return str(body[key])[:500]
+    return str(body)[:300]
+
+
+def _object(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ApiError(f"expected a JSON object from the api, got {type(value).__name__}")
+    return value
+
+
+def _items(value: Any, key: str) -> list[dict[str, Any]]:
+    """A list answer, given either as a bare JSON array or wrapped (``{"events": [...]}`` / ``{"items": [...]}``)."""
+    if isinstance(value, dict):
+        value = value.get(key, value.get("items", value.get("data")))
+    if not isinstance(value, list):
+        raise ApiError(f"expected a list of {key} from the api")
+    return [item for item in value if isinstance(item, dict)]
