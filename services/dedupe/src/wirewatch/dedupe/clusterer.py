@@ -1,0 +1,204 @@
+"""One article through dedupe: replay, revision, copy, or clustering; with the concurrency rules of replicas.
+
+Rules that keep several replicas and redeliveries correct:
+- every event change is a ``replace`` filtered on the version it was computed from; on a conflict the change is
+  recomputed from the fresh document (lost updates are impossible);
+- an event records which article revisions it applied (``applied``) and the change each caused, so a redelivery
+  finds its own work and re-publishes the same EventChanged instead of applying it twice;
+- creating an event is validated against a creation sequence: a replica inserts its new event, then advances the
+  sequence from the value it read before searching. If another event was created meanwhile the advance fails, the
+  replica searches again (now seeing that event) and withdraws its own when it should join instead. So two
+  replicas cannot both create an event for one story from articles they handled at the same time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from wirewatch.contracts import ArticleEnriched, EventChanged
+from wirewatch.runtime import RetryLater
+
+from .copies import copy_signature, find_original
+from .events import EventState, applied_key, changed_fields, event_id_for
+from .features import ArticleFeatures, features_from_enriched
+from .repository import DedupeRepository
+from .scoring import ClusteringPolicy, Decision, choose_event
+from .signatures import Signature
+
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What to publish for an article, and whether it is a replay of an earlier, identical decision."""
+
+    change: EventChanged
+    decision: str
+    replayed: bool = False
+    candidates: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    message: ArticleEnriched
+    features: ArticleFeatures
+    signature: Signature
+
+    @property
+    def key(self) -> str:
+        return applied_key(self.features.article_id, self.features.revision)
+
+
+class ArticleClusterer:
+    def __init__(
+        self,
+        repository: DedupeRepository,
+        *,
+        policy: ClusteringPolicy | None = None,
+        window: timedelta = timedelta(days=7),
+        max_candidates: int = 100,
+        on_conflict: Callable[[str], None] | None = None,
+    ) -> None:
+        self.repository = repository
+        self.policy = policy or ClusteringPolicy()
+        self.window = window
+        self.max_candidates = max_candidates
+        self._on_conflict = on_conflict or (lambda _kind: None)
+
+    async def cluster_article(self, message: ArticleEnriched) -> Outcome | None:
+        """Decide and store; returns the change to publish, or None for a stale revision (nothing to do)."""
+        article = message.article
+        ctx = _Context(message, features_from_enriched(message), copy_signature(article.title, article.text))
+        done = await self.repository.event_applied(ctx.key)
+        if done is not None:
+            return await self._replay(done, ctx)
+        member_of = await self.repository.event_of_member(article.article_id)
+        if member_of is not None:
+            if member_of.revision_of(article.article_id) > article.revision:
+                return None  # an older revision arriving late: the newer one already shaped the event
+            return await self._update(member_of, ctx, Decision("revision", member_of.event_id))
+        known = await self.repository.known_copies(article.content_hash, ctx.signature)
+        match = find_original(article.article_id, article.content_hash, ctx.signature, known)
+        if match is not None:
+            original_event = await self.repository.load_event(match.event_id)
+            if original_event is not None and original_event.status == "active":
+                decision = Decision(
+                    "duplicate", match.event_id, duplicate_of=match.original_id, similarity=match.similarity
+                )
+                return await self._update(original_event, ctx, decision)
+        return await self._cluster(ctx)
+
+    # ---- the three ways to change an event ------------------------------------------------------------------
+
+    async def _update(self, event: EventState | None, ctx: _Context, decision: Decision) -> Outcome:
+        """Apply ``decision`` (join, revision, duplicate) to ``event``, re-reading it on version conflicts."""
+        for _ in range(MAX_ATTEMPTS):
+            if event is None:
+                raise RetryLater(f"event {decision.event_id} disappeared while being joined")
+            if ctx.key in event.applied:
+                return await self._replay(event, ctx)
+            if decision.kind == "duplicate":
+                after = event.with_duplicate(ctx.features)
+            elif decision.kind == "revision":
+                after = event.with_revision(ctx.features)
+            else:
+                after = event.with_article(ctx.features)
+            change, record = self._change(event, after, ctx, decision)
+            if await self.repository.replace_event(after.with_change(ctx.key, record), event.version):
+                return await self._finish(change, record, decision, ctx)
+            self._on_conflict("version")
+            event = await self.repository.load_event(event.event_id)
+        raise RetryLater(f"event {decision.event_id} kept changing under us")
+
+    async def _cluster(self, ctx: _Context) -> Outcome:
+        own_id = event_id_for(ctx.features.article_id)
+        created: tuple[EventChanged, dict[str, Any], Decision] | None = None
+        for _ in range(MAX_ATTEMPTS):
+            seen = await self.repository.creation_sequence()
+            candidates = await self.repository.candidates(
+                ctx.features, window=self.window, limit=self.max_candidates, exclude=own_id
+            )
+            decision = choose_event(ctx.features, candidates, self.policy)
+            if decision.kind == "join":
+                if created is not None and not await self.repository.withdraw_event(own_id):
+                    # Someone joined our new event before we could withdraw it: it is real now, keep it.
+                    return await self._finish(*created, ctx)
+                target = next(c for c in candidates if c.event_id == decision.event_id)
+                return await self._update(target, ctx, decision)
+            if created is None:
+                decision = Decision("create", own_id, decision.scores, decision.candidates, decision.runner_up)
+                event = EventState.found(ctx.features)
+                change, record = self._change(None, event, ctx, decision)
+                if not await self.repository.insert_event(event.with_change(ctx.key, record)):
+                    existing = await self.repository.load_event(own_id)
+                    if existing is not None and ctx.key in existing.applied:
+                        return await self._replay(existing, ctx)
+                    raise RetryLater(f"event {own_id} exists without this article")
+                created = (change, record, decision)
+            if await self.repository.advance_creation_sequence(seen):
+                return await self._finish(*created, ctx)
+            self._on_conflict("creation")
+        raise RetryLater("too many concurrent event creations")
+
+    # ---- recording and replaying ----------------------------------------------------------------------------
+
+    def _change(
+        self, before: EventState | None, after: EventState, ctx: _Context, decision: Decision
+    ) -> tuple[EventChanged, dict[str, Any]]:
+        now = datetime.now(UTC)
+        old = before.snapshot() if before is not None and before.version > 0 else None
+        snapshot = after.snapshot()
+        change = EventChanged(
+            change="created" if old is None else "updated",
+            event=snapshot,
+            changed_fields=changed_fields(old, snapshot),
+            article_id=ctx.features.article_id,
+            ingested_at=ctx.message.article.ingested_at,
+            changed_at=now,
+        )
+        record = {
+            "change": change.model_dump(mode="json"),
+            "decision": {
+                "event_id": after.event_id,
+                "duplicate_of": decision.duplicate_of,
+                "decision": decision.kind,
+                "scores": decision.scores_dict(),
+                "revision": ctx.features.revision,
+                "event_version": after.version,
+                "decided_at": now,
+            },
+        }
+        return change, record
+
+    async def _replay(self, event: EventState, ctx: _Context) -> Outcome:
+        """This revision was applied before: restore its bookkeeping and hand back the same change."""
+        record = event.change_for(ctx.key)
+        if record is None:  # older than the kept change log: publish the current state instead
+            change = EventChanged(
+                change="updated",
+                event=event.snapshot(),
+                changed_fields=[],
+                article_id=ctx.features.article_id,
+                ingested_at=ctx.message.article.ingested_at,
+                changed_at=datetime.now(UTC),
+            )
+            return Outcome(change, "replay", replayed=True)
+        change = EventChanged.model_validate(record["change"])
+        decision = record["decision"]
+        await self._remember(ctx, decision)
+        return Outcome(change, decision["decision"], replayed=True)
+
+    async def _finish(self, change: EventChanged, record: dict[str, Any], decision: Decision, ctx: _Context) -> Outcome:
+        await self._remember(ctx, record["decision"])
+        return Outcome(change, decision.kind, candidates=decision.candidates)
+
+    async def _remember(self, ctx: _Context, decision: dict[str, Any]) -> None:
+        article = ctx.message.article
+        original = decision.get("duplicate_of") or article.article_id
+        await self.repository.remember_copy(
+            article.article_id, article.content_hash, ctx.signature, original, decision["event_id"]
+        )
+        await self.repository.record_decision(article.article_id, article.revision, decision)

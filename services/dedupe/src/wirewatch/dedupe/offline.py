@@ -1,0 +1,108 @@
+"""The dedupe algorithm over an in-memory store: for batch runs (``wirewatch cluster``) and offline evaluation.
+
+It makes the same calls as the service (copy detection, :func:`choose_event`, the :class:`EventState`
+transitions); only the storage differs, and one process needs no concurrency control.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from .copies import KnownCopy, copy_signature, find_original
+from .events import EventState
+from .features import ArticleFeatures
+from .scoring import ClusteringPolicy, Decision, choose_event
+from .signatures import Signature
+
+
+@dataclass
+class OfflineClusterer:
+    """Online clustering of articles fed one at a time, in order; state lives in dictionaries."""
+
+    policy: ClusteringPolicy = field(default_factory=ClusteringPolicy)
+    window: timedelta = timedelta(days=7)
+    max_candidates: int = 100
+    events: dict[str, EventState] = field(default_factory=dict)
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    _keys: dict[str, set[str]] = field(default_factory=dict)
+    _copies: dict[str, KnownCopy] = field(default_factory=dict)
+    _bands: dict[int, set[str]] = field(default_factory=dict)
+    _hashes: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, features: ArticleFeatures, content_hash: str, text: str = "") -> Decision:
+        """Decide one article and apply the decision; returns it."""
+        signature = copy_signature(features.title, text)
+        match = find_original(features.article_id, content_hash, signature, self._neighbours(content_hash, signature))
+        if match is not None and match.event_id in self.events:
+            decision = Decision(
+                "duplicate", match.event_id, duplicate_of=match.original_id, similarity=match.similarity
+            )
+            self._store(self.events[match.event_id].with_duplicate(features))
+            original = match.original_id
+        else:
+            decision = choose_event(features, self._candidates(features), self.policy)
+            if decision.event_id is None:
+                event = EventState.found(features)
+                decision = Decision("create", event.event_id, decision.scores, decision.candidates, decision.runner_up)
+            else:
+                event = self.events[decision.event_id].with_article(features)
+            self._store(event)
+            original = features.article_id
+        assert decision.event_id is not None
+        self._remember(features.article_id, content_hash, signature, original, decision.event_id)
+        self.decisions[features.article_id] = decision
+        return decision
+
+    def assignments(self) -> dict[str, str]:
+        """Article id -> event id."""
+        return {a: d.event_id for a, d in self.decisions.items() if d.event_id is not None}
+
+    def _candidates(self, features: ArticleFeatures) -> list[EventState]:
+        ids: set[str] = set()
+        for key in features.keys:
+            ids |= self._keys.get(key, set())
+        recent = [self.events[i] for i in ids if self.events[i].last_seen >= features.at - self.window]
+        recent.sort(key=lambda e: (-e.last_seen.timestamp(), e.event_id))
+        return recent[: self.max_candidates]
+
+    def _store(self, event: EventState) -> None:
+        previous = self.events.get(event.event_id)
+        for key in previous.keys if previous else []:
+            self._keys[key].discard(event.event_id)
+        for key in event.keys:
+            self._keys.setdefault(key, set()).add(event.event_id)
+        self.events[event.event_id] = event
+
+    def _neighbours(self, content_hash: str, signature: Signature) -> list[KnownCopy]:
+        ids = set(self._hashes.get(content_hash, set()))
+        for band in signature.bands:
+            ids |= self._bands.get(band, set())
+        return [self._copies[i] for i in sorted(ids)]
+
+    def _remember(self, article_id: str, content_hash: str, signature: Signature, original: str, event: str) -> None:
+        self._copies[article_id] = KnownCopy(article_id, content_hash, signature.values, original, event)
+        self._hashes.setdefault(content_hash, set()).add(article_id)
+        for band in signature.bands:
+            self._bands.setdefault(band, set()).add(article_id)
+
+
+def bcubed(predicted: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 of a clustering against gold labels (items in both only)."""
+    items = [i for i in gold if i in predicted]
+    if not items:
+        return 0.0, 0.0, 0.0
+    by_pred: dict[str, set[str]] = {}
+    by_gold: dict[str, set[str]] = {}
+    for item in items:
+        by_pred.setdefault(predicted[item], set()).add(item)
+        by_gold.setdefault(gold[item], set()).add(item)
+    precision = recall = 0.0
+    for item in items:
+        same_pred, same_gold = by_pred[predicted[item]], by_gold[gold[item]]
+        both = len(same_pred & same_gold)
+        precision += both / len(same_pred)
+        recall += both / len(same_gold)
+    precision, recall = precision / len(items), recall / len(items)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1

@@ -1,0 +1,158 @@
+"""Dedupe's MongoDB access: ``events`` (owned), ``dedupe_index`` and ``dedupe_state`` (owned) and the
+``dedupe`` field of ``articles``.
+
+Every write is conditional or keyed by a stable id, so replicas and redeliveries cannot double-apply anything.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from .copies import KnownCopy
+from .events import EventState
+from .features import ArticleFeatures
+from .signatures import Signature
+
+_CREATION = "creation"
+# Copy detection looks at no more than this many exact/band neighbours: wire copy has a handful, not hundreds.
+MAX_COPY_NEIGHBOURS = 50
+
+
+class DedupeRepository:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], *, index_ttl: timedelta = timedelta(days=14)) -> None:
+        self.articles = db["articles"]
+        self.events = db["events"]
+        self.copies = db["dedupe_index"]
+        self.state = db["dedupe_state"]
+        self.index_ttl = index_ttl
+
+    async def ensure_indexes(self) -> None:
+        # Candidate lookup: multikey on keys, newest first, so cost follows matching recent events only.
+        await self.events.create_index([("keys", 1), ("last_seen", -1)])
+        await self.events.create_index("members")
+        await self.events.create_index("applied")
+        await self.events.create_index([("last_seen", -1)])
+        await self.articles.create_index("dedupe.event_id")
+        await self.copies.create_index("bands")
+        await self.copies.create_index("content_hash")
+        # TTL: signatures older than the window expire, so the index cannot grow forever.
+        await self.copies.create_index("indexed_at", expireAfterSeconds=int(self.index_ttl.total_seconds()))
+
+    # ---- events ----------------------------------------------------------------------------------------------
+
+    async def load_event(self, event_id: str) -> EventState | None:
+        doc = await self.events.find_one({"_id": event_id})
+        return EventState.from_document(doc) if doc else None
+
+    async def event_applied(self, key: str) -> EventState | None:
+        """The event that already applied this article revision (``<article_id>:<revision>``), if any."""
+        doc = await self.events.find_one({"applied": key})
+        return EventState.from_document(doc) if doc else None
+
+    async def event_of_member(self, article_id: str) -> EventState | None:
+        doc = await self.events.find_one({"members": article_id})
+        return EventState.from_document(doc) if doc else None
+
+    async def candidates(
+        self, features: ArticleFeatures, *, window: timedelta, limit: int, exclude: str
+    ) -> list[EventState]:
+        """Active events sharing a key with the article and seen within ``window`` of it, newest first."""
+        cursor = (
+            self.events.find(
+                {
+                    "keys": {"$in": features.keys},
+                    "status": "active",
+                    "last_seen": {"$gte": features.at - window},
+                    "first_seen": {"$lte": features.at + window},
+                    "_id": {"$ne": exclude},
+                },
+                # The change log and member lists are for idempotency only; scoring does not need them.
+                projection={"recent_changes": 0, "members": 0, "applied": 0},
+            )
+            .sort([("last_seen", -1), ("_id", 1)])
+            .limit(limit)
+        )
+        return [EventState.from_document(doc) async for doc in cursor]
+
+    async def insert_event(self, event: EventState) -> bool:
+        """Insert a new event; False when one with its id exists (a redelivery's earlier attempt)."""
+        try:
+            await self.events.insert_one(event.to_document())
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def replace_event(self, event: EventState, expected_version: int) -> bool:
+        """Write ``event`` only if nobody changed it since ``expected_version`` (optimistic concurrency)."""
+        result = await self.events.replace_one(
+            {"_id": event.event_id, "version": expected_version}, event.to_document()
+        )
+        return result.matched_count == 1
+
+    async def withdraw_event(self, event_id: str) -> bool:
+        """Delete a just-created event that nobody joined yet (version 1); False when someone did."""
+        result = await self.events.delete_one({"_id": event_id, "version": 1})
+        return result.deleted_count == 1
+
+    # ---- creation sequence: optimistic concurrency for "no event matched, create one" -----------------------
+
+    async def creation_sequence(self) -> int:
+        doc = await self.state.find_one({"_id": _CREATION})
+        return int(doc["seq"]) if doc else 0
+
+    async def advance_creation_sequence(self, seen: int) -> bool:
+        """Move the sequence from ``seen`` to ``seen + 1``; False when another creation happened meanwhile."""
+        if seen == 0:
+            try:
+                await self.state.insert_one({"_id": _CREATION, "seq": 1})
+            except DuplicateKeyError:
+                return False
+            return True
+        result = await self.state.update_one({"_id": _CREATION, "seq": seen}, {"$inc": {"seq": 1}})
+        return result.modified_count == 1
+
+    # ---- copy detection index --------------------------------------------------------------------------------
+
+    async def known_copies(self, content_hash: str, signature: Signature) -> list[KnownCopy]:
+        """Articles with the same content hash or sharing a signature band."""
+        query: dict[str, Any] = {"content_hash": content_hash}
+        if signature.bands:
+            query = {"$or": [query, {"bands": {"$in": list(signature.bands)}}]}
+        cursor = self.copies.find(query).sort("_id", 1).limit(MAX_COPY_NEIGHBOURS)
+        return [
+            KnownCopy(
+                doc["_id"], doc["content_hash"], tuple(doc.get("signature") or ()), doc["original_id"], doc["event_id"]
+            )
+            async for doc in cursor
+        ]
+
+    async def remember_copy(
+        self, article_id: str, content_hash: str, signature: Signature, original_id: str, event_id: str
+    ) -> None:
+        await self.copies.update_one(
+            {"_id": article_id},
+            {
+                "$set": {
+                    "content_hash": content_hash,
+                    "signature": list(signature.values),
+                    "bands": list(signature.bands),
+                    "original_id": original_id,
+                    "event_id": event_id,
+                    "indexed_at": datetime.now(UTC),
+                }
+            },
+            upsert=True,
+        )
+
+    # ---- the decision on the article -------------------------------------------------------------------------
+
+    async def record_decision(self, article_id: str, revision: int, decision: dict[str, Any]) -> None:
+        """``$set`` the article's ``dedupe`` field unless a newer revision's decision is already there."""
+        await self.articles.update_one(
+            {"_id": article_id, "$or": [{"dedupe": {"$exists": False}}, {"dedupe.revision": {"$lte": revision}}]},
+            {"$set": {"dedupe": decision}},
+        )

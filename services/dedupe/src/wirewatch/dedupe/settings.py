@@ -1,0 +1,20 @@
+"""Dedupe settings (env prefix ``WIREWATCH_DEDUPE_``)."""
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from wirewatch.runtime import ServiceSettings
+
+
+class DedupeSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="WIREWATCH_DEDUPE_", extra="ignore")
+
+    port: int = 8083
+    # Events whose last article is older than this (relative to the new article) are not candidates.
+    window_days: float = Field(default=7.0, gt=0)
+    # At most this many candidate events are scored per article, newest first.
+    max_candidates: int = Field(default=100, ge=1)
+    # Near-duplicate signatures expire after this many days (TTL index on dedupe_index.indexed_at).
+    index_ttl_days: float = Field(default=14.0, gt=0)
+    # Minimum final score to join an event (see ClusteringPolicy).
+    join_threshold: float = Field(default=0.30, ge=0, le=1)

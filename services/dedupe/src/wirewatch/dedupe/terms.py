@@ -1,0 +1,170 @@
+"""Words of an article as clustering and copy detection see them: tokens, weighted term vectors, shingles.
+
+Everything here is pure and deterministic so the service, the batch command and offline evaluation agree.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+
+# A word: letters/digits, optionally joined by an apostrophe, dot or hyphen ("U.S.", "al-Assad", "6.1").
+_WORD = re.compile(r"[^\W_]+(?:['\u2019.\-][^\W_]+)*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_ACRONYM = re.compile(r"(?:[a-z]\.)+[a-z]?")
+
+# Function words plus the vocabulary every news story uses ("said", "reported"): they make unrelated stories
+# look alike. The list is English; other languages degrade to plain term overlap, which still works.
+_STOPWORDS = """
+    a about above after again against all almost also although am among an and another any are around as at
+    be became because been before being below between both but by can cannot could did do does doing done down
+    during each either else even ever every few for from further had has have having he her here hers herself him
+    himself his how however i if in into is it its itself just least less like made make many may me might more
+    most much must my myself near neither no nor not now of off on once one only or other others our ours
+    ourselves out over own per perhaps rather same several she should since so some still such than that the
+    their theirs them themselves then there these they this those though through thus to too toward under until
+    up upon us very via was we were what whatever when where whether which while who whom whose why will with
+    within without would yet you your yours yourself
+    said says say saying told tell tells according reported reports report reporting news update updated
+    latest breaking live video photo photos watch read more new also year years day days week weeks month
+    months today yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday time times people
+    two three first last least including include includes another well back get got going went come came
+    """
+STOPWORDS = frozenset(_STOPWORDS.split())
+
+# Relative weight of where a word occurs: the headline says what the story is, the lead says the rest.
+TITLE_WEIGHT = 2.0
+LEAD_WEIGHT = 1.0
+# A word written with a capital inside a sentence is usually a name: names separate confusable stories.
+NAME_BOOST = 1.5
+LEAD_WORDS = 80
+
+
+def tokens(text: str) -> list[str]:
+    """Raw word tokens in order, case kept."""
+    return _WORD.findall(text)
+
+
+def normalise(token: str) -> str:
+    """Lower-case and strip the most common English inflections so "strikes"/"strike" meet.
+
+    Deliberately crude (no dictionary): it only has to map variants of one word to the same key, not produce
+    a real stem, and it must stay stable across versions because term profiles are stored.
+    """
+    word = token.lower().replace("\u2019", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    if _ACRONYM.fullmatch(word):  # "u.s." and "us" should meet; "6.1" must stay a number
+        word = word.replace(".", "")
+    if len(word) > 5 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 6 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) > 5 and word.endswith("ed"):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def is_salient(term: str) -> bool:
+    """Worth comparing: not a stop word, not a one-letter token."""
+    return len(term) > 1 and term not in STOPWORDS
+
+
+def lead(text: str, words: int = LEAD_WORDS) -> str:
+    """The first ``words`` words of the body: where news puts who, what, where and when."""
+    for found, match in enumerate(_WORD.finditer(text), start=1):
+        if found >= words:
+            return text[: match.end()]
+    return text
+
+
+def _capitalised_inside_sentence(text: str) -> set[str]:
+    """Normalised words written with a capital where a sentence does not start: likely names."""
+    names: set[str] = set()
+    for sentence in _SENTENCE_END.split(text):
+        for position, token in enumerate(tokens(sentence)):
+            if position > 0 and token[0].isupper():
+                names.add(normalise(token))
+    return names
+
+
+def term_vector(title: str, text: str = "") -> dict[str, float]:
+    """An L2-normalised, sublinearly weighted term vector of the headline and the body's lead.
+
+    Works on a headline alone (many feeds give nothing else). Weights are tf-like (1 + log of the
+    position-weighted count) times a boost for names, which stands in for idf without corpus statistics.
+    """
+    body = lead(text)
+    names = _capitalised_inside_sentence(body)
+    counts: dict[str, float] = {}
+    for source, weight in ((title, TITLE_WEIGHT), (body, LEAD_WEIGHT)):
+        for token in tokens(source):
+            term = normalise(token)
+            if is_salient(term):
+                counts[term] = counts.get(term, 0.0) + weight
+    vector = {term: (1.0 + math.log(count)) * (NAME_BOOST if term in names else 1.0) for term, count in counts.items()}
+    return normalised(vector)
+
+
+def normalised(vector: Mapping[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(w * w for w in vector.values()))
+    return {t: w / norm for t, w in vector.items()} if norm else {}
+
+
+def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Cosine of two sparse vectors (either may be unnormalised)."""
+    if not a or not b:
+        return 0.0
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    dot = sum(w * large.get(t, 0.0) for t, w in small.items())
+    na = math.sqrt(sum(w * w for w in a.values()))
+    nb = math.sqrt(sum(w * w for w in b.values()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def top_terms(vector: Mapping[str, float], n: int) -> list[str]:
+    """The ``n`` heaviest terms, ties broken alphabetically so the choice is deterministic."""
+    return [t for t, _ in sorted(vector.items(), key=lambda item: (-item[1], item[0]))[:n]]
+
+
+def shingles(text: str, size: int = 3) -> set[str]:
+    """Overlapping word ``size``-grams of the lower-cased text (all words, stop words included).
+
+    Copy detection compares wording, not topic, so nothing is dropped or stemmed here.
+    """
+    words = [t.lower() for t in tokens(text)]
+    if len(words) < size:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def name_phrases(text: str, limit: int = 20) -> list[str]:
+    """Runs of capitalised words inside sentences ("Nagorno-Karabakh", "Stephane Dujarric"), lower-cased.
+
+    A stand-in for named entities when enrichment found none, so clustering still sees who and where.
+    """
+    phrases: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        run: list[str] = []
+        for position, token in enumerate([*tokens(sentence), ""]):
+            if token and position > 0 and token[0].isupper() and token.lower() not in STOPWORDS:
+                run.append(token)
+                continue
+            if run:
+                phrase = " ".join(run).lower()
+                if phrase not in phrases:
+                    phrases.append(phrase)
+                run = []
+        if len(phrases) >= limit:
+            break
+    return phrases[:limit]
+
+
+def merge_counts(items: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item] = counts.get(item, 0) + 1
+    return counts
