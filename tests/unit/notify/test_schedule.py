@@ -46,12 +46,3 @@ def test_retry_after_lengthens_but_never_shortens_the_wait():
 def test_parse_retry_after(header: str | None, seconds: float | None):
     now = datetime(2023, 9, 19, 12, 0, tzinfo=UTC)
     assert parse_retry_after(header, now=now) == seconds
-
-
-def test_allow_addresses_from_the_environment(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("WIREWATCH_NOTIFY_ALLOW_ADDRESSES", "127.0.0.1, 10.0.0.0/8")
-    assert NotifySettings().allow_addresses == ["127.0.0.1", "10.0.0.0/8"]
-    monkeypatch.setenv("WIREWATCH_NOTIFY_ALLOW_ADDRESSES", '["::1"]')
-    assert NotifySettings().allow_addresses == ["::1"]
-    monkeypatch.setenv("WIREWATCH_NOTIFY_DELIVERY_SCHEDULE", "[0, 0.5, 1]")
-    assert NotifySettings().delivery_schedule == (0, 0.5, 1)
