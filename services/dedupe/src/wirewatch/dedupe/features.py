@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from wirewatch.contracts import ArticleEnriched, Enrichment, Place
 
-from .terms import name_phrases, term_vector, top_terms
+from .terms import is_title_case, name_phrases, term_vector, top_terms
 
 # An article dated more than this after it was ingested has a wrong date: trust the ingest time instead.
 _FUTURE_TOLERANCE = timedelta(days=1)
@@ -66,6 +66,12 @@ def article_time(published_at: datetime | None, ingested_at: datetime) -> dateti
     return published_at if published_at.tzinfo else published_at.replace(tzinfo=UTC)
 
 
+def _name_phrases(title: str, text: str) -> tuple[str, ...]:
+    if text:
+        return tuple(name_phrases(text))
+    return () if is_title_case(title) else tuple(name_phrases(title))
+
+
 def _entities(enrichment: Enrichment, title: str, text: str) -> tuple[str, ...]:
     ordered: dict[str, int] = {}
     for entity in enrichment.entities:
@@ -74,7 +80,7 @@ def _entities(enrichment: Enrichment, title: str, text: str) -> tuple[str, ...]:
             ordered[name] = ordered.get(name, 0) + 1
     if not ordered:
         # Enrichment found nothing (or was degraded): capitalised phrases from the body are a fair stand-in.
-        return tuple(name_phrases(text or title))
+        return _name_phrases(title, text)
     return tuple(sorted(ordered, key=lambda n: (-ordered[n], n)))
 
 
@@ -128,5 +134,5 @@ def features_from_text(
         terms=term_vector(title, text),
         at=at,
         source=source,
-        entities=tuple(name_phrases(text or title)),
+        entities=_name_phrases(title, text),
     )

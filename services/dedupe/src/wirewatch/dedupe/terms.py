@@ -105,6 +105,11 @@ def term_vector(title: str, text: str = "") -> dict[str, float]:
             term = normalise(token)
             if is_salient(term):
                 counts[term] = counts.get(term, 0.0) + weight
+            if "-" in token and token[0].isupper():  # "Nagorno-Karabakh" should also meet "Karabakh"
+                for part in token.split("-"):
+                    sub = normalise(part)
+                    if len(sub) > 2 and is_salient(sub):
+                        counts[sub] = counts.get(sub, 0.0) + weight / 2
     vector = {term: (1.0 + math.log(count)) * (NAME_BOOST if term in names else 1.0) for term, count in counts.items()}
     return normalised(vector)
 
@@ -141,23 +146,39 @@ def shingles(text: str, size: int = 3) -> set[str]:
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
+def is_title_case(text: str) -> bool:
+    """Most words capitalised, as in many headlines: capitals then say nothing about names."""
+    words = [t for t in tokens(text) if t.lower() not in STOPWORDS]
+    return len(words) > 2 and sum(1 for t in words if t[0].isupper()) / len(words) > 0.6
+
+
 def name_phrases(text: str, limit: int = 20) -> list[str]:
     """Runs of capitalised words inside sentences ("Nagorno-Karabakh", "Stephane Dujarric"), lower-cased.
 
     A stand-in for named entities when enrichment found none, so clustering still sees who and where.
+    Punctuation ends a run: "in Karabakh, Armenia says" gives two names, not one.
     """
     phrases: list[str] = []
+
+    def flush(run: list[str]) -> None:
+        phrase = " ".join(run).lower()
+        if run and phrase not in phrases:
+            phrases.append(phrase)
+        run.clear()
+
     for sentence in _SENTENCE_END.split(text):
         run: list[str] = []
-        for position, token in enumerate([*tokens(sentence), ""]):
-            if token and position > 0 and token[0].isupper() and token.lower() not in STOPWORDS:
+        previous_end = None
+        for position, match in enumerate(_WORD.finditer(sentence)):
+            token = match.group()
+            if previous_end is not None and sentence[previous_end : match.start()].strip():
+                flush(run)
+            previous_end = match.end()
+            if position > 0 and token[0].isupper() and token.lower() not in STOPWORDS:
                 run.append(token)
-                continue
-            if run:
-                phrase = " ".join(run).lower()
-                if phrase not in phrases:
-                    phrases.append(phrase)
-                run = []
+            else:
+                flush(run)
+        flush(run)
         if len(phrases) >= limit:
             break
     return phrases[:limit]

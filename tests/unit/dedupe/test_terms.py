@@ -1,0 +1,38 @@
+from wirewatch.dedupe.terms import cosine, lead, name_phrases, normalise, shingles, term_vector
+
+
+def test_headline_alone_gives_a_usable_vector_without_stop_words():
+    vector = term_vector("Azerbaijan launches new military operation in Karabakh")
+    assert set(vector) == {"azerbaijan", "launche", "military", "operation", "karabakh"}
+    assert abs(sum(w * w for w in vector.values()) - 1.0) < 1e-9
+
+
+def test_inflections_meet_and_acronyms_lose_their_dots():
+    assert normalise("strikes") == normalise("strike")
+    assert normalise("Azerbaijan's") == "azerbaijan"
+    assert normalise("U.N.") == "un"
+    assert normalise("6.1") == "6.1"
+
+
+def test_names_in_the_body_weigh_more_than_common_words():
+    vector = term_vector("", "Officials in the city said that Stepanakert residents fled from the city.")
+    assert vector["stepanakert"] > vector["resident"]
+
+
+def test_cosine_of_related_headlines_beats_unrelated_ones():
+    a = term_vector("Earthquake kills dozens in western Turkey")
+    b = term_vector("Dozens killed as earthquake strikes Turkey")
+    c = term_vector("Central bank raises interest rates again")
+    assert cosine(a, b) > 0.5
+    assert cosine(a, c) == 0.0
+
+
+def test_lead_and_shingles():
+    assert lead("one two three four", words=2) == "one two"
+    assert shingles("A b c d") == {"a b c", "b c d"}
+    assert shingles("") == set()
+
+
+def test_name_phrases_stop_at_punctuation_and_skip_sentence_starts():
+    phrases = name_phrases("Officials said. Shelling hit Stepanakert, Armenia said, quoting Stephane Dujarric.")
+    assert phrases == ["stepanakert", "armenia", "stephane dujarric"]
