@@ -67,7 +67,7 @@ def prepare_document(title: str, text: str, *, max_chars: int) -> Document:
     analysed = basis
     if not clean_text.strip():
         warnings.append("no body text: enrichment is based on the title only")
-    elif prose_share(clean_text) < _MIN_PROSE_SHARE:
+    elif prose_share(text) < _MIN_PROSE_SHARE:  # the raw text: cleaning turns control bytes into spaces
         warnings.append("body text looks like binary or non-text data and was not analysed; title only")
         analysed = basis[: title_end + len(SEPARATOR)]
     elif len(basis) > max_chars:

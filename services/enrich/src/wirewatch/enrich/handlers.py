@@ -1,0 +1,82 @@
+"""Enrich's router: ``articles.ingested`` -> enrich -> store on the article -> ``articles.enriched``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import UTC, datetime
+
+from faststream.nats import NatsMessage, NatsRouter
+
+from wirewatch.contracts import (
+    ARTICLES_ENRICHED,
+    ARTICLES_INGESTED,
+    ARTICLES_STREAM,
+    HEADER_INGESTED_AT,
+    HEADER_MSG_ID,
+    HEADER_TRACEPARENT,
+    ArticleEnriched,
+    ArticleIngested,
+)
+from wirewatch.runtime import Delivery, Service, consume, durable_subscriber
+
+from .loader import EnricherLoader
+from .metrics import EnrichMetrics
+from .repository import EnrichmentRepository
+
+log = logging.getLogger("wirewatch.enrich")
+
+
+def build_router(
+    service: Service, repository: EnrichmentRepository, loader: EnricherLoader, metrics: EnrichMetrics
+) -> NatsRouter:
+    router = NatsRouter()
+    ingested = durable_subscriber(
+        router,
+        subject=ARTICLES_INGESTED,
+        stream=ARTICLES_STREAM,
+        durable="enrich",
+        batch_size=service.settings.batch_size,
+    )
+
+    async def enrich_article(article: ArticleIngested, delivery: Delivery) -> None:
+        enricher = await loader.get()
+        started = time.perf_counter()
+        # CPU-bound (spaCy, regexes): in a worker thread so the event loop keeps acking and heartbeating.
+        enrichment = await asyncio.to_thread(enricher.enrich, article.title, article.text, article.lang)
+        metrics.nlp_seconds.observe(time.perf_counter() - started)
+        if enrichment.warnings:
+            metrics.degraded.inc()
+        enriched_at = datetime.now(UTC)
+        outcome = await repository.store(article, enrichment, enriched_at)
+        metrics.articles.labels(outcome).inc()
+        context = {"article_id": article.article_id, "revision": article.revision, "outcome": outcome}
+        if outcome == "stale":
+            # A newer revision is already enriched; republishing this one would only make dedupe go back in time.
+            log.info("stale revision not republished", extra=context)
+            return
+        if outcome == "missing":
+            log.warning("article document not found; publishing the enrichment anyway", extra=context)
+        headers = {
+            HEADER_MSG_ID: f"enriched:{article.article_id}:{article.revision}",
+            HEADER_INGESTED_AT: delivery.headers.get(HEADER_INGESTED_AT) or article.ingested_at.isoformat(),
+        }
+        if trace := delivery.headers.get(HEADER_TRACEPARENT):
+            headers[HEADER_TRACEPARENT] = trace
+        message = ArticleEnriched(article=article, enrichment=enrichment, enriched_at=enriched_at)
+        await service.broker.publish(message, ARTICLES_ENRICHED, headers=headers, stream=ARTICLES_STREAM.name)
+        log.info("article enriched", extra={**context, "lang": enrichment.lang, "warnings": len(enrichment.warnings)})
+
+    @ingested
+    async def on_ingested(msg: NatsMessage) -> None:
+        await consume(
+            msg,
+            ArticleIngested,
+            enrich_article,
+            broker=service.broker,
+            policy=service.policy,
+            metrics=service.metrics,
+        )
+
+    return router

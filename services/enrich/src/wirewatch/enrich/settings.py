@@ -1,0 +1,16 @@
+"""Enrich settings (env prefix ``WIREWATCH_ENRICH_``)."""
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from wirewatch.runtime import ServiceSettings
+
+from .enricher import DEFAULT_MAX_CHARS
+
+
+class EnrichSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="WIREWATCH_ENRICH_", extra="ignore")
+
+    port: int = 8082
+    # Characters of title + body the NLP looks at; the rest of a long article is skipped (and said so).
+    max_chars: int = Field(default=DEFAULT_MAX_CHARS, ge=1_000)
