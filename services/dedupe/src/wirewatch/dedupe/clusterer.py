@@ -126,8 +126,8 @@ class ArticleClusterer:
                 if created is not None and not await self.repository.withdraw_event(own_id):
                     # Someone joined our new event before we could withdraw it: it is real now, keep it.
                     return await self._finish(*created, ctx)
-                target = next(c for c in candidates if c.event_id == decision.event_id)
-                return await self._update(target, ctx, decision)
+                # Candidates come without their member lists (see repository.candidates): load the whole event.
+                return await self._update(await self.repository.load_event(decision.event_id or ""), ctx, decision)
             if created is None:
                 decision = Decision("create", own_id, decision.scores, decision.candidates, decision.runner_up)
                 event = EventState.found(ctx.features)
