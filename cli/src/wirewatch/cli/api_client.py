@@ -93,8 +93,22 @@ def _detail(response: httpx.Response) -> str:
     if isinstance(body, dict):
         for key in ("detail", "error", "message"):
             if key in body:
-                return str(body[key])[:500]
+                return _describe(body[key])[:500]
     return str(body)[:300]
+
+
+def _describe(detail: Any) -> str:
+    """FastAPI's 422 detail is a list of ``{loc, msg}``: say ``field: problem`` for each."""
+    if isinstance(detail, list):
+        parts = []
+        for item in detail:
+            if isinstance(item, dict) and "msg" in item:
+                loc = ".".join(str(p) for p in item.get("loc", []) if p not in {"body", "query", "path"})
+                parts.append(f"{loc}: {item['msg']}" if loc else str(item["msg"]))
+            else:
+                parts.append(str(item))
+        return "; ".join(parts)
+    return str(detail)
 
 
 def _object(value: Any) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import nats
 from nats.aio.client import Client as NatsClient
 
@@ -19,10 +21,22 @@ async def _quiet(_: Exception) -> None:
 
 
 async def connect(url: str, *, name: str) -> NatsClient:
-    """Connect once, quickly; a CLI command should fail with a message, not hang retrying."""
+    """Connect quickly; a CLI command should fail with a message, not hang retrying.
+
+    nats-py keeps retrying a refused first connect when ``max_reconnect_attempts`` is 0 (or reconnects are off),
+    so allow one quick retry, which makes it give up with ``NoServersError``, and bound the whole by a timeout.
+    """
     try:
-        return await nats.connect(
-            url, name=f"wirewatch-cli-{name}", connect_timeout=3, max_reconnect_attempts=0, error_cb=_quiet
+        return await asyncio.wait_for(
+            nats.connect(
+                url,
+                name=f"wirewatch-cli-{name}",
+                connect_timeout=3,
+                max_reconnect_attempts=1,
+                reconnect_time_wait=0.2,
+                error_cb=_quiet,
+            ),
+            timeout=10,
         )
     except Exception as exc:
         raise BusUnavailableError(f"cannot connect to NATS at {url}: {exc or type(exc).__name__}") from exc

@@ -38,13 +38,14 @@ class DevOptions:
     mongo_url: str | None
     mongo_db: str
     ports: Mapping[str, int]
+    services: tuple[str, ...] | None = None
 
 
 def where_things_are(stack: Stack) -> list[tuple[str, str]]:
-    rows = [("api", stack.api_url or "(not installed)")]
+    rows = [("api", stack.api_url or "(not running)")]
     rows += [(f"{name} metrics", endpoint.metrics_url) for name, endpoint in stack.endpoints.items()]
     if stack.missing_services:
-        rows.append(("not installed", ", ".join(stack.missing_services)))
+        rows.append(("not running", ", ".join(stack.missing_services)))
     nats_note = f"  (monitor {stack.nats.monitor_url})" if stack.nats else "  (external)"
     rows.append(("NATS", stack.nats_url + nats_note))
     rows.append(("MongoDB", f"{stack.mongo_url}  db={stack.mongo_db}" + ("" if stack.mongo else "  (external)")))
@@ -57,6 +58,7 @@ async def run_dev(options: DevOptions, console: Console) -> int:
     """Run until Ctrl-C or SIGTERM; every child is stopped before returning. Returns the exit code."""
     stack = Stack(
         options.state_dir,
+        services=options.services,
         ports=options.ports,
         nats_url=options.nats_url,
         mongo_url=options.mongo_url,

@@ -21,7 +21,7 @@ from .bus import DEFAULT_NATS_URL, BusUnavailableError
 from .dev import DevOptions, run_dev
 from .ingest_file import LineError, submit_lines
 from .rendering import events_table, message_json, message_text, print_json, subscriptions_table
-from .stack import ports_from_env
+from .stack import SERVICES, ports_from_env
 from .tail import tail as tail_subject
 
 EXIT_FAILED = 1
@@ -47,7 +47,7 @@ def _out() -> Console:
 
 
 def _err() -> Console:
-    return Console(stderr=True)
+    return Console(stderr=True, soft_wrap=True)
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
@@ -74,12 +74,19 @@ def dev(
         typer.Option("--mongo-url", envvar="WIREWATCH_MONGO_URL", help="Use this MongoDB instead of starting one."),
     ] = None,
     mongo_db: Annotated[str, typer.Option("--mongo-db", envvar="WIREWATCH_MONGO_DB")] = "wirewatch",
+    service: Annotated[
+        list[str] | None,
+        typer.Option("--service", "-s", help="Run only this service; repeatable. Default: every installed one."),
+    ] = None,
 ) -> None:
     """Run the whole system here until Ctrl-C: nats-server, SecantusDB and every service, each its own process.
 
     Service ports are 8080 (api) to 8084; set WIREWATCH_<SVC>_PORT to move one (0 = any free port).
     """
-    options = DevOptions(state_dir, demo, nats_url, mongo_url, mongo_db, ports_from_env())
+    unknown = sorted(set(service or []) - set(SERVICES))
+    if unknown:
+        _fail(f"unknown service(s): {', '.join(unknown)}; known: {', '.join(SERVICES)}", 2)
+    options = DevOptions(state_dir, demo, nats_url, mongo_url, mongo_db, ports_from_env(), tuple(service or ()) or None)
     code = asyncio.run(run_dev(options, _out()))
     raise typer.Exit(code)
 
@@ -216,7 +223,7 @@ def subscriptions_remove(
 def events_list(
     country: Annotated[str | None, typer.Option("--country", help="ISO country code.")] = None,
     category: Annotated[str | None, typer.Option("--category", help="Event category, e.g. conflict.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=200)] = 20,
     api_url: ApiUrl = DEFAULT_API_URL,
     as_json: AsJson = False,
 ) -> None:
