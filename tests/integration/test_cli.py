@@ -9,9 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from nats.aio.client import Client as NatsClient
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from wirewatch.cli.main import app
 from wirewatch.cli.stack import Stack

@@ -39,6 +39,7 @@ class DevOptions:
     mongo_db: str
     ports: Mapping[str, int]
     services: tuple[str, ...] | None = None
+    demo_pace: float = DEMO_PACE
 
 
 def where_things_are(stack: Stack) -> list[tuple[str, str]]:
@@ -87,7 +88,7 @@ async def run_dev(options: DevOptions, console: Console) -> int:
             if options.demo:
                 await nc.subscribe(EVENTS_ALL, cb=_printer(console))
                 await nc.flush()
-                await _publish_demo(nc, console, stop)
+                await _publish_demo(nc, console, stop, options.demo_pace)
             console.print("[dim]running; Ctrl-C to stop[/]")
             await _watch(stack, console, stop)
         finally:
@@ -117,7 +118,7 @@ def _printer(console: Console) -> Callable[[Msg], Awaitable[None]]:
     return on_event
 
 
-async def _publish_demo(nc: NatsClient, console: Console, stop: asyncio.Event) -> None:
+async def _publish_demo(nc: NatsClient, console: Console, stop: asyncio.Event, pace: float) -> None:
     articles = sorted(demo_articles(), key=lambda item: item.article.published_at or item.article.submitted_at)
     stories = {item.story for item in articles}
     console.print(f"ingesting the demo corpus: {len(articles)} articles about {len(stories)} events")
@@ -126,7 +127,7 @@ async def _publish_demo(nc: NatsClient, console: Console, stop: asyncio.Event) -
             return
         await publish_article(nc, item.article)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), DEMO_PACE)
+            await asyncio.wait_for(stop.wait(), pace)
 
 
 async def _watch(stack: Stack, console: Console, stop: asyncio.Event) -> None:

@@ -18,7 +18,7 @@ from rich.console import Console
 
 from .api_client import DEFAULT_API_URL, ApiClient, ApiError
 from .bus import DEFAULT_NATS_URL, BusUnavailableError
-from .dev import DevOptions, run_dev
+from .dev import DEMO_PACE, DevOptions, run_dev
 from .ingest_file import LineError, submit_lines
 from .rendering import events_table, message_json, message_text, print_json, subscriptions_table
 from .stack import SERVICES, ports_from_env
@@ -78,6 +78,7 @@ def dev(
         list[str] | None,
         typer.Option("--service", "-s", help="Run only this service; repeatable. Default: every installed one."),
     ] = None,
+    demo_pace: Annotated[float, typer.Option("--demo-pace", min=0, help="Seconds between demo articles.")] = DEMO_PACE,
 ) -> None:
     """Run the whole system here until Ctrl-C: nats-server, SecantusDB and every service, each its own process.
 
@@ -86,7 +87,9 @@ def dev(
     unknown = sorted(set(service or []) - set(SERVICES))
     if unknown:
         _fail(f"unknown service(s): {', '.join(unknown)}; known: {', '.join(SERVICES)}", 2)
-    options = DevOptions(state_dir, demo, nats_url, mongo_url, mongo_db, ports_from_env(), tuple(service or ()) or None)
+    options = DevOptions(
+        state_dir, demo, nats_url, mongo_url, mongo_db, ports_from_env(), tuple(service or ()) or None, demo_pace
+    )
     code = asyncio.run(run_dev(options, _out()))
     raise typer.Exit(code)
 
