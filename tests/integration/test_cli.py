@@ -14,8 +14,9 @@ from typer.testing import CliRunner, Result
 
 from wirewatch.cli.main import app
 from wirewatch.cli.stack import Stack
+from wirewatch.cli.tail import tail
 from wirewatch.contracts import ARTICLES_STREAM, ARTICLES_SUBMIT, ArticleSubmitted, EventChanged, EventSnapshot
-from wirewatch.runtime import free_port, provision_streams
+from wirewatch.runtime import EmbeddedNats, free_port, provision_streams
 
 pytestmark = pytest.mark.connected
 
@@ -221,3 +222,17 @@ async def test_api_commands_fail_clearly_when_the_api_is_unreachable():
         result = await _invoke([*args, "--api-url", url])
         assert result.exit_code == 3, result.output
         assert f"cannot reach the api at {url}" in result.stderr
+
+
+async def test_tail_ends_when_the_server_goes_away(tmp_path: Path):
+    server = EmbeddedNats(tmp_path / "nats", free_port(), free_port())
+    server.start()
+    try:
+        ready = asyncio.Event()
+        task = asyncio.create_task(tail(server.url, "events.>", lambda *_: None, on_ready=ready.set))
+        await asyncio.wait_for(ready.wait(), 10)
+    finally:
+        server.stop()
+    result = await asyncio.wait_for(task, 15)
+    assert result.connection_lost
+    assert result.received == 0

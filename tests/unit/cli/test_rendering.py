@@ -48,6 +48,9 @@ def test_event_line_says_change_category_country_title_and_counts():
     assert "Azerbaijan launches operation in Nagorno-Karabakh" in text
     assert "articles=4" in text
     assert "sources=3" in text
+    assert "duplicates" not in text
+    dup = _changed().model_copy(update={"event": _changed().event.model_copy(update={"duplicate_count": 2})})
+    assert event_line(dup).plain.endswith("articles=4 sources=3 duplicates=2")
 
 
 def test_event_without_countries_shows_a_placeholder():
@@ -85,6 +88,7 @@ def test_events_table_lists_api_snapshots():
     assert "AZ" in out
     assert "evt_2" in out
     assert "MA" in out
+    assert "2023-09-19 08:40" in out
 
 
 def test_subscriptions_table_never_shows_the_secret():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 import nats
 from nats.aio.client import Client as NatsClient
@@ -20,7 +21,7 @@ async def _quiet(_: Exception) -> None:
     """nats-py logs every connection error itself; the CLI reports the one that matters, once."""
 
 
-async def connect(url: str, *, name: str) -> NatsClient:
+async def connect(url: str, *, name: str, closed_cb: Callable[[], Awaitable[None]] | None = None) -> NatsClient:
     """Connect quickly; a CLI command should fail with a message, not hang retrying.
 
     nats-py keeps retrying a refused first connect when ``max_reconnect_attempts`` is 0 (or reconnects are off),
@@ -35,6 +36,7 @@ async def connect(url: str, *, name: str) -> NatsClient:
                 max_reconnect_attempts=1,
                 reconnect_time_wait=0.2,
                 error_cb=_quiet,
+                closed_cb=closed_cb,
             ),
             timeout=10,
         )

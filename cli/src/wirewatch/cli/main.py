@@ -152,6 +152,9 @@ def tail(
             stop=stop,
             on_ready=lambda: _err().print(f"[dim]listening on {subject}[/]", highlight=False),
         )
+        if result.connection_lost:
+            _err().print(f"lost the connection to NATS at {nats_url}", highlight=False)
+            return EXIT_UNAVAILABLE
         if count is not None and result.received < count and result.timed_out:
             _err().print(f"timed out after {timeout}s with {result.received} of {count} message(s)", highlight=False)
             return EXIT_FAILED
@@ -190,7 +193,7 @@ def subscriptions_add(
     out = _out()
     out.print(subscriptions_table([created]))
     if secret := created.get("secret"):
-        out.print(f"signing secret (shown once, keep it to verify webhooks): {secret}", highlight=False)
+        out.print(f"signing secret (shown once, keep it to verify webhooks): {secret}", highlight=False, soft_wrap=True)
 
 
 @subscriptions_app.command("list")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import typer
+from rich import box
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -25,15 +27,24 @@ def event_line(changed: EventChanged) -> Text:
     line.append(f" {event.category:<10}", style="cyan")
     line.append(f" {country:<2} ", style="bold")
     line.append(event.title)
-    line.append(f"  articles={event.article_count} sources={event.source_count}", style="dim")
+    counts = f"  articles={event.article_count} sources={event.source_count}"
+    if event.duplicate_count:
+        counts += f" duplicates={event.duplicate_count}"
+    line.append(counts, style="dim")
     return line
 
 
 def events_table(events: Iterable[Mapping[str, Any]], *, title: str = "Events") -> Table:
     """Events as the api lists them (event snapshots); unknown or missing fields show as blanks."""
-    table = Table(title=title, show_lines=False)
-    for column in ("id", "category", "country", "title", "articles", "sources", "last seen"):
-        table.add_column(column, overflow="fold", justify="right" if column in {"articles", "sources"} else "left")
+    # On a narrow terminal the title keeps a readable width; ids and times fold onto a second line instead.
+    table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table.add_column("id", overflow="fold", min_width=10)
+    table.add_column("category", no_wrap=True)
+    table.add_column("cc", no_wrap=True)
+    table.add_column("title", overflow="fold", min_width=24, ratio=1)
+    table.add_column("art", justify="right", no_wrap=True)
+    table.add_column("src", justify="right", no_wrap=True)
+    table.add_column("last seen", overflow="fold", min_width=10)
     for event in events:
         countries = event.get("countries") or []
         table.add_row(
@@ -43,16 +54,30 @@ def events_table(events: Iterable[Mapping[str, Any]], *, title: str = "Events") 
             str(event.get("title") or ""),
             str(event.get("article_count", "")),
             str(event.get("source_count", "")),
-            str(event.get("last_seen") or ""),
+            _short_time(event.get("last_seen")),
         )
     return table
 
 
+def _short_time(value: Any) -> str:
+    """``2023-09-21 18:00`` from an ISO time; anything else as it came."""
+    if not isinstance(value, str):
+        return "" if value is None else str(value)
+    try:
+        return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return value
+
+
 def subscriptions_table(subscriptions: Iterable[Mapping[str, Any]]) -> Table:
     """Subscriptions without their secrets: a table on a screen is not where a signing key belongs."""
-    table = Table(title="Subscriptions")
-    for column in ("id", "name", "webhook url", "countries", "categories", "enabled"):
-        table.add_column(column, overflow="fold")
+    table = Table(title="Subscriptions", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table.add_column("id", overflow="fold", min_width=12)
+    table.add_column("name", overflow="fold")
+    table.add_column("webhook url", overflow="fold", min_width=20, ratio=1)
+    table.add_column("countries", overflow="fold", min_width=9)
+    table.add_column("categories", overflow="fold", min_width=10)
+    table.add_column("enabled", no_wrap=True)
     for sub in subscriptions:
         filters = sub.get("filters") or {}
         table.add_row(

@@ -16,6 +16,7 @@ from .bus import connect
 class TailResult:
     received: int
     timed_out: bool
+    connection_lost: bool = False
 
 
 async def tail(
@@ -45,7 +46,15 @@ async def tail(
         if count is not None and received >= count:
             done.set()
 
-    nc = await connect(nats_url, name="tail")
+    lost = False
+
+    async def on_closed() -> None:
+        # The connection is gone for good (reconnects used up): stop instead of waiting forever.
+        nonlocal lost
+        lost = not done.is_set()
+        done.set()
+
+    nc = await connect(nats_url, name="tail", closed_cb=on_closed)
     try:
         sub = await nc.subscribe(subject, cb=handle)
         await nc.flush()  # the server has the subscription once the flush round-trip returns
@@ -59,5 +68,7 @@ async def tail(
         with contextlib.suppress(Exception):
             await sub.unsubscribe()
     finally:
-        await nc.close()
-    return TailResult(received, timed_out)
+        if not nc.is_closed:
+            done.set()  # closing on purpose: not a lost connection
+            await nc.close()
+    return TailResult(received, timed_out, lost)
