@@ -6,12 +6,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import nats
 import uvicorn
-from faststream.nats import NatsBroker
+from faststream.nats import NatsBroker, NatsMessage
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from pydantic import BaseModel
 from pymongo.asynchronous.database import AsyncDatabase
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -19,11 +20,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ._broker import make_broker
-from ._consumer import ConsumerPolicy
+from ._consumer import ConsumerPolicy, Delivery, consume
 from ._metrics import HopMetrics
 from ._mongo import make_mongo_client
 from ._settings import ServiceSettings
 from ._streams import provision_streams
+
+M = TypeVar("M", bound=BaseModel)
 
 log = logging.getLogger("wirewatch.service")
 
@@ -59,6 +62,12 @@ class Service:
         """Run ``hook`` after consuming stopped and before the connections close."""
         self._shutdown.append(hook)
         return hook
+
+    async def consume(
+        self, msg: NatsMessage, model: type[M], handler: Callable[[M, Delivery], Awaitable[None]]
+    ) -> None:
+        """:func:`consume` with this service's broker, retry policy and hop metrics."""
+        await consume(msg, model, handler, broker=self.broker, policy=self.policy, metrics=self.metrics)
 
     async def start(self) -> None:
         nc = await nats.connect(self.settings.nats_url, name=f"wirewatch-{self.name}-provision")

@@ -16,7 +16,7 @@ from wirewatch.contracts import (
     ArticleEnriched,
     event_subject,
 )
-from wirewatch.runtime import Delivery, Service, consume, durable_subscriber
+from wirewatch.runtime import Delivery, Service, durable_subscriber
 
 from .clusterer import ArticleClusterer
 from .metrics import DedupeMetrics
@@ -67,13 +67,6 @@ def build_router(service: Service, clusterer: ArticleClusterer, metrics: DedupeM
 
     @enriched
     async def on_enriched(msg: NatsMessage) -> None:
-        await consume(
-            msg,
-            ArticleEnriched,
-            dedupe_article,
-            broker=service.broker,
-            policy=service.policy,
-            metrics=service.metrics,
-        )
+        await service.consume(msg, ArticleEnriched, dedupe_article)
 
     return router

@@ -19,7 +19,7 @@ from wirewatch.contracts import (
     ArticleEnriched,
     ArticleIngested,
 )
-from wirewatch.runtime import Delivery, Service, consume, durable_subscriber
+from wirewatch.runtime import Delivery, Service, durable_subscriber
 
 from .loader import EnricherLoader
 from .metrics import EnrichMetrics
@@ -70,13 +70,6 @@ def build_router(
 
     @ingested
     async def on_ingested(msg: NatsMessage) -> None:
-        await consume(
-            msg,
-            ArticleIngested,
-            enrich_article,
-            broker=service.broker,
-            policy=service.policy,
-            metrics=service.metrics,
-        )
+        await service.consume(msg, ArticleIngested, enrich_article)
 
     return router

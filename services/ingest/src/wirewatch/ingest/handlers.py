@@ -15,7 +15,7 @@ from wirewatch.contracts import (
     HEADER_TRACEPARENT,
     ArticleSubmitted,
 )
-from wirewatch.runtime import Delivery, Service, consume, durable_subscriber
+from wirewatch.runtime import Delivery, Service, durable_subscriber
 
 from .identity import identify
 from .repository import ArticleRepository
@@ -55,13 +55,6 @@ def build_router(service: Service, repository: ArticleRepository) -> NatsRouter:
 
     @submissions
     async def on_submitted(msg: NatsMessage) -> None:
-        await consume(
-            msg,
-            ArticleSubmitted,
-            ingest_article,
-            broker=service.broker,
-            policy=service.policy,
-            metrics=service.metrics,
-        )
+        await service.consume(msg, ArticleSubmitted, ingest_article)
 
     return router

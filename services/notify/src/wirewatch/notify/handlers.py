@@ -5,7 +5,7 @@ from __future__ import annotations
 from faststream.nats import NatsMessage, NatsRouter
 
 from wirewatch.contracts import DELIVERIES_STREAM, EVENTS_ALL, EVENTS_STREAM, WEBHOOK_DELIVERIES, EventChanged
-from wirewatch.runtime import Service, consume, durable_subscriber
+from wirewatch.runtime import Service, durable_subscriber
 
 from .dispatcher import DeliveryDispatcher
 from .matcher import EventMatcher
@@ -33,14 +33,7 @@ def build_router(
 
     @events
     async def on_event_changed(msg: NatsMessage) -> None:
-        await consume(
-            msg,
-            EventChanged,
-            matcher.handle,
-            broker=service.broker,
-            policy=service.policy,
-            metrics=service.metrics,
-        )
+        await service.consume(msg, EventChanged, matcher.handle)
 
     @requests
     async def on_delivery_requested(msg: NatsMessage) -> None:
