@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, model_validator
 
 from ._base import Message
 
@@ -16,17 +16,30 @@ MAX_TEXT_CHARS = 200_000
 
 
 class ArticleSubmitted(Message):
-    """A raw article handed to ingest (api push, JSONL file, NATS ``articles.submit``)."""
+    """A raw article handed to ingest (api push, JSONL file, feed poller, NATS ``articles.submit``).
+
+    With ``fetch_page`` ingest downloads ``url`` and extracts the article from the page, keeping what the
+    submission already says where the page says nothing (a feed item's title and summary survive a dead page).
+    A submission without a title must ask for the page, since the page is then the only place a title can come from.
+    """
 
     schema_version: Literal[1] = 1
     url: str | None = Field(default=None, max_length=4096)
-    title: str = Field(min_length=1, max_length=2000)
+    title: str = Field(default="", max_length=2000)
     text: str = Field(default="", max_length=5_000_000)
     published_at: AwareDatetime | None = None
     source: str | None = Field(default=None, max_length=500)
     lang: str | None = Field(default=None, max_length=16)
     origin: Origin = "push"
+    feed_id: str | None = Field(default=None, max_length=200, description="the registered feed it came from")
+    fetch_page: bool = False
     submitted_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def _title_or_page(self) -> ArticleSubmitted:
+        if not self.title.strip() and not (self.fetch_page and self.url):
+            raise ValueError("an article needs a title, or a url with fetch_page to take the title from its page")
+        return self
 
 
 class ArticleIngested(Message):
