@@ -1,0 +1,11 @@
+"""``wirewatch eval ...``: offline quality measurements on labelled data, with the same code the services run.
+
+Each measurement lives in its own module and registers its command here with one line, so that the group has one
+place to read and no measurement module needs to know about the others.
+"""
+
+from __future__ import annotations
+
+import typer
+
+eval_app = typer.Typer(no_args_is_help=True, help="Measure quality offline on labelled data (prints JSON and a table).")
