@@ -14,6 +14,16 @@ from ._articles import (
 from ._base import Message
 from ._deadletters import DeadLetter
 from ._events import ChangeKind, EventChanged, EventSnapshot
+from ._feeds import (
+    DEFAULT_FEED_INTERVAL_SECONDS,
+    MAX_FEED_INTERVAL_SECONDS,
+    MIN_FEED_INTERVAL_SECONDS,
+    Feed,
+    FeedHealth,
+    FeedStatus,
+    FetchOutcome,
+    feed_id_for,
+)
 from ._identity import article_id, canonical_url, content_hash
 from ._notifications import WebhookDeliveryRequested
 from ._streams import (
@@ -49,13 +59,16 @@ __all__ = [
     "ARTICLES_SUBMIT",
     "DEAD_LETTERS_ALL",
     "DEAD_LETTERS_STREAM",
+    "DEFAULT_FEED_INTERVAL_SECONDS",
     "DELIVERIES_STREAM",
     "EVENTS_ALL",
     "EVENTS_STREAM",
     "HEADER_INGESTED_AT",
     "HEADER_MSG_ID",
     "HEADER_TRACEPARENT",
+    "MAX_FEED_INTERVAL_SECONDS",
     "MAX_TEXT_CHARS",
+    "MIN_FEED_INTERVAL_SECONDS",
     "UNKNOWN_CATEGORY",
     "UNKNOWN_COUNTRY",
     "WEBHOOK_DELIVERIES",
@@ -69,6 +82,10 @@ __all__ = [
     "EventChanged",
     "EventSnapshot",
     "EventType",
+    "Feed",
+    "FeedHealth",
+    "FeedStatus",
+    "FetchOutcome",
     "Message",
     "Origin",
     "Place",
@@ -81,4 +98,5 @@ __all__ = [
     "content_hash",
     "dead_letter_subject",
     "event_subject",
+    "feed_id_for",
 ]
