@@ -25,13 +25,15 @@ from ._feeds import (
     feed_id_for,
 )
 from ._identity import article_id, canonical_url, content_hash
-from ._notifications import WebhookDeliveryRequested
+from ._matching import distance_km, matches
+from ._notifications import ReplayRequested, WebhookDeliveryRequested
 from ._streams import (
     ALL_STREAMS,
     ARTICLES_STREAM,
     DEAD_LETTERS_STREAM,
     DELIVERIES_STREAM,
     EVENTS_STREAM,
+    NOTIFY_OUT_STREAM,
     StreamDefinition,
 )
 from ._subjects import (
@@ -39,6 +41,7 @@ from ._subjects import (
     ARTICLES_INGESTED,
     ARTICLES_SUBMIT,
     DEAD_LETTERS_ALL,
+    DELIVERY_REPLAYS,
     EVENTS_ALL,
     HEADER_INGESTED_AT,
     HEADER_MSG_ID,
@@ -49,7 +52,15 @@ from ._subjects import (
     dead_letter_subject,
     event_subject,
 )
-from ._subscriptions import Subscription, SubscriptionFilter
+from ._subscriptions import (
+    NOTIFY_OUT_PREFIX,
+    GeoCircle,
+    PreviousSecret,
+    Subscription,
+    SubscriptionFilter,
+    is_notify_subject,
+    notify_subject,
+)
 
 __all__ = [
     "ALL_STREAMS",
@@ -61,6 +72,7 @@ __all__ = [
     "DEAD_LETTERS_STREAM",
     "DEFAULT_FEED_INTERVAL_SECONDS",
     "DELIVERIES_STREAM",
+    "DELIVERY_REPLAYS",
     "EVENTS_ALL",
     "EVENTS_STREAM",
     "HEADER_INGESTED_AT",
@@ -69,6 +81,8 @@ __all__ = [
     "MAX_FEED_INTERVAL_SECONDS",
     "MAX_TEXT_CHARS",
     "MIN_FEED_INTERVAL_SECONDS",
+    "NOTIFY_OUT_PREFIX",
+    "NOTIFY_OUT_STREAM",
     "UNKNOWN_CATEGORY",
     "UNKNOWN_COUNTRY",
     "WEBHOOK_DELIVERIES",
@@ -86,9 +100,12 @@ __all__ = [
     "FeedHealth",
     "FeedStatus",
     "FetchOutcome",
+    "GeoCircle",
     "Message",
     "Origin",
     "Place",
+    "PreviousSecret",
+    "ReplayRequested",
     "StreamDefinition",
     "Subscription",
     "SubscriptionFilter",
@@ -97,6 +114,10 @@ __all__ = [
     "canonical_url",
     "content_hash",
     "dead_letter_subject",
+    "distance_km",
     "event_subject",
     "feed_id_for",
+    "is_notify_subject",
+    "matches",
+    "notify_subject",
 ]

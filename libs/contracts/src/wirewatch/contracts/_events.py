@@ -26,6 +26,9 @@ class EventSnapshot(Message):
     actors: list[str] = Field(default_factory=list)
     entities: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(
+        default_factory=list, description="ISO 639-1 codes of its articles' languages, most common first"
+    )
     first_seen: AwareDatetime
     last_seen: AwareDatetime
     article_count: int = Field(ge=0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, model_validator
 
 from ._base import Message
 from ._events import EventChanged
@@ -22,3 +22,25 @@ class WebhookDeliveryRequested(Message):
     subscription_id: str
     event: EventChanged
     requested_at: AwareDatetime
+
+
+class ReplayRequested(Message):
+    """Send again: one delivery (``webhook_id``), or every event change since ``since`` that the subscription's
+    filter matches. Published by the api on ``notify.replay``; notify does the work.
+
+    A replayed event version keeps its webhook id (receivers drop what they already have); only the bus message
+    id differs, so JetStream's duplicate window does not swallow the replay.
+    """
+
+    schema_version: Literal[1] = 1
+    replay_id: str
+    subscription_id: str
+    webhook_id: str | None = None
+    since: AwareDatetime | None = None
+    requested_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ReplayRequested:
+        if (self.webhook_id is None) == (self.since is None):
+            raise ValueError("a replay names either one delivery (webhook_id) or a start time (since)")
+        return self

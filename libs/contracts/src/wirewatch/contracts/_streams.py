@@ -38,12 +38,20 @@ EVENTS_STREAM = StreamDefinition(
 )
 DELIVERIES_STREAM = StreamDefinition(
     name="DELIVERIES",
-    subjects=("notify.deliveries",),
+    subjects=("notify.deliveries", "notify.replay"),
     max_age_seconds=2 * DAY,
     # A webhook id repeated within an hour is the same delivery re-requested after a redelivery.
     duplicate_window_seconds=3600,
     work_queue=True,
-    description="notify's work queue of webhook attempts (retries are delayed redeliveries)",
+    description="notify's work queue of webhook attempts (retries are delayed redeliveries) and replay requests",
+)
+NOTIFY_OUT_STREAM = StreamDefinition(
+    name="NOTIFY_OUT",
+    subjects=("notify.out.>",),
+    max_age_seconds=7 * DAY,
+    # The webhook id is the Nats-Msg-Id, so a retried publish of the same delivery is stored once.
+    duplicate_window_seconds=3600,
+    description="notify.out.<name>: matching events for subscriptions whose target is a NATS subject",
 )
 DEAD_LETTERS_STREAM = StreamDefinition(
     name="DEAD_LETTERS",
@@ -56,5 +64,6 @@ ALL_STREAMS: tuple[StreamDefinition, ...] = (
     ARTICLES_STREAM,
     EVENTS_STREAM,
     DELIVERIES_STREAM,
+    NOTIFY_OUT_STREAM,
     DEAD_LETTERS_STREAM,
 )

@@ -9,6 +9,8 @@ ARTICLES_INGESTED = "articles.ingested"
 ARTICLES_ENRICHED = "articles.enriched"
 EVENTS_ALL = "events.>"
 WEBHOOK_DELIVERIES = "notify.deliveries"
+# Replays asked for through the api; notify turns them into webhook deliveries.
+DELIVERY_REPLAYS = "notify.replay"
 DEAD_LETTERS_ALL = "dlq.>"
 
 UNKNOWN_COUNTRY = "XX"
