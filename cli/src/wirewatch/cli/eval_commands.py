@@ -9,3 +9,7 @@ from __future__ import annotations
 import typer
 
 eval_app = typer.Typer(no_args_is_help=True, help="Measure quality offline on labelled data (prints JSON and a table).")
+
+from .geo_eval import geo  # noqa: E402 - registered after the group exists
+
+eval_app.command("geo")(geo)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from wirewatch.contracts import Enrichment
@@ -17,7 +18,7 @@ from wirewatch.contracts import Enrichment
 from .actors import find_actors
 from .document import Document, prepare_document
 from .event_types import classify_event
-from .gazetteer import Gazetteer, shared_gazetteer
+from .gazetteer import Gazetteer, GazetteerPlace, shared_gazetteer
 from .keywords import extract_keywords
 from .language import detect_language
 from .mentions import find_mentions
@@ -31,6 +32,24 @@ _UNUSED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmati
 _NER_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
 
 ArticleText = tuple[str, str] | tuple[str, str, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Toponym:
+    """One place name in the text (offsets into ``title + "\\n\\n" + text``) and the place it was resolved to."""
+
+    text: str
+    start: int
+    end: int
+    place: GazetteerPlace | None
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """An article's enrichment plus every toponym mention with its resolution (what offline evaluation needs)."""
+
+    enrichment: Enrichment
+    toponyms: list[Toponym]
 
 
 @functools.cache
@@ -61,6 +80,10 @@ class Enricher:
 
     def enrich_many(self, items: Iterable[ArticleText]) -> list[Enrichment]:
         """Enrich many articles, running spaCy over the English ones as one ``nlp.pipe`` batch."""
+        return [analysis.enrichment for analysis in self.analyse_many(items)]
+
+    def analyse_many(self, items: Iterable[ArticleText]) -> list[Analysis]:
+        """:meth:`enrich_many` plus each toponym mention and its resolution."""
         prepared: list[tuple[Document, str | None, list[str]]] = []
         for item in items:
             title, text = item[0], item[1]
@@ -94,12 +117,12 @@ class Enricher:
 
     def _finish(
         self, doc: Document, lang: str | None, notes: list[str], ner_spans: list[tuple[str, int, int]] | None
-    ) -> Enrichment:
+    ) -> Analysis:
         mentions = find_mentions(doc, self.gazetteer, ner_spans, english=lang == "en")
         geo = resolve_places(doc, mentions, self.gazetteer)
         title = doc.analysed[: doc.title_end]
         classification = classify_event(title, doc.body)
-        return Enrichment(
+        enrichment = Enrichment(
             lang=lang,
             entities=[e.as_entity() for e in mentions.entities],
             places=geo.places,
@@ -113,3 +136,9 @@ class Enricher:
             summary=summarise(title, doc.body),
             warnings=[*doc.warnings, *notes],
         )
+        toponyms = [
+            Toponym(e.text, e.start, e.end, geo.resolved.get(e.start))
+            for e in mentions.entities
+            if e.label in {"GPE", "LOC"}
+        ]
+        return Analysis(enrichment, toponyms)

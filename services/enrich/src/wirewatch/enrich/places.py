@@ -30,6 +30,8 @@ class GeoResult:
     places: list[Place]
     countries: list[str]
     primary_place: Place | None
+    # Every place mention's resolution by its start offset (None: no credible candidate), for offline evaluation.
+    resolved: dict[int, GazetteerPlace | None]
 
 
 def _weight(doc: Document, start: int) -> float:
@@ -102,8 +104,9 @@ def resolve_places(doc: Document, mentions: Mentions, gaz: Gazetteer) -> GeoResu
     for evidence in mentions.countries:
         country_score[evidence.country] += _weight(doc, evidence.start)
         country_first.setdefault(evidence.country, evidence.start)
+    resolved: dict[int, GazetteerPlace | None] = {}
     for mention in mentions.places:
-        place = choose(mention, context)
+        place = resolved[mention.start] = choose(mention, context)
         if place is None:
             continue
         weight = _weight(doc, mention.start)
@@ -115,7 +118,7 @@ def resolve_places(doc: Document, mentions: Mentions, gaz: Gazetteer) -> GeoResu
     ranked_keys = sorted(place_weight, key=lambda k: (-place_weight[k], first[k][1]))
     places = [_to_place(*first[key]) for key in ranked_keys]
     countries = sorted(country_score, key=lambda c: (-country_score[c], country_first[c]))
-    return GeoResult(places, countries, _primary(ranked_keys, first, countries, gaz))
+    return GeoResult(places, countries, _primary(ranked_keys, first, countries, gaz), resolved)
 
 
 def _primary(
