@@ -30,6 +30,7 @@ class ArticleSubmitted(Message):
     published_at: AwareDatetime | None = None
     source: str | None = Field(default=None, max_length=500)
     lang: str | None = Field(default=None, max_length=16)
+    author: str | None = Field(default=None, max_length=500)
     origin: Origin = "push"
     feed_id: str | None = Field(default=None, max_length=200, description="the registered feed it came from")
     fetch_page: bool = False
@@ -55,6 +56,7 @@ class ArticleIngested(Message):
     published_at: AwareDatetime | None = None
     source: str | None = None
     lang: str | None = None
+    author: str | None = None
     content_hash: str
     origin: Origin = "push"
     ingested_at: AwareDatetime
