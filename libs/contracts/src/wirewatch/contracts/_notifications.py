@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AwareDatetime, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 
 from ._base import Message
 from ._events import EventChanged
@@ -22,6 +22,11 @@ class WebhookDeliveryRequested(Message):
     subscription_id: str
     event: EventChanged
     requested_at: AwareDatetime
+    replay_id: str | None = Field(default=None, description="set when a replay asked for it again")
+
+    def bus_message_id(self) -> str:
+        """The Nats-Msg-Id: the webhook id, plus the replay's id for a replay (else the duplicate window drops it)."""
+        return self.webhook_id if self.replay_id is None else f"{self.webhook_id}:{self.replay_id}"
 
 
 class ReplayRequested(Message):
