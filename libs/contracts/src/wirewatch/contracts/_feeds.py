@@ -50,7 +50,10 @@ class FeedHealth(Message):
     last_success_at: AwareDatetime | None = None
     last_new_item_at: AwareDatetime | None = None
     consecutive_failures: int = Field(default=0, ge=0)
-    last_error: str | None = Field(default=None, description="the last failure in words; cleared by a success")
+    last_error: str | None = Field(
+        default=None,
+        description="the last failure in words (kept after a recovery: consecutive_failures says if current)",
+    )
     last_error_at: AwareDatetime | None = None
     last_warning: str | None = Field(
         default=None, description="a problem the last successful fetch recovered from, e.g. a wrong charset"

@@ -6,6 +6,7 @@ from starlette.applications import Starlette
 
 from wirewatch.runtime import Service, configure_logging, run_asgi
 
+from .feed_setup import attach_feed_poller
 from .handlers import build_router
 from .repository import ArticleRepository
 from .settings import IngestSettings
@@ -17,6 +18,8 @@ def create_service(settings: IngestSettings | None = None) -> Service:
     repository = ArticleRepository(service.db)
     service.on_startup(repository.ensure_indexes)
     service.broker.include_router(build_router(service, repository))
+    if settings.poller_enabled:
+        attach_feed_poller(service, settings)
     return service
 
 

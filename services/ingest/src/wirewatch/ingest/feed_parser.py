@@ -1,0 +1,166 @@
+"""Feed bytes -> items: RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and CDF through feedparser, JSON Feed by hand.
+
+feedparser recovers what it can from ill-formed XML and wrong charsets (``bozo``): a feed it recovered items from
+is a success with a warning, a document it found no feed in is a :class:`FeedParseError`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import io
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+
+from .feed_text import html_to_text
+
+JSON_FEED_VERSION_PREFIXES = ("https://jsonfeed.org/version/", "http://jsonfeed.org/version/")
+
+
+class FeedParseError(ValueError):
+    """The document is not a feed we can read; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """One entry of a feed, as text."""
+
+    guid: str | None
+    link: str | None
+    title: str
+    summary: str
+    content: str
+    published_at: datetime | None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    title: str
+    version: str
+    items: list[FeedItem] = field(default_factory=list)
+    warning: str | None = None
+
+
+def parse_feed(body: bytes, *, content_type: str | None = None, url: str | None = None) -> ParsedFeed:
+    """Parse a feed document; ``content_type`` (with its charset) and ``url`` come from the HTTP answer."""
+    if _looks_like_json(body, content_type):
+        return parse_json_feed(body)
+    # Whitespace before the XML declaration is common in real feeds and makes the strict parser give up.
+    if body[:1].isspace() and body.lstrip()[:5] == b"<?xml":
+        body = body.lstrip()
+    headers = {"content-location": url} if url else {}
+    if content_type:
+        headers["content-type"] = content_type
+    # A BytesIO, never a str: feedparser would treat a str that looks like a URL or a path as one and open it.
+    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    problem = _describe(parsed.get("bozo_exception")) if parsed.get("bozo") else None
+    entries = parsed.get("entries") or []
+    if not entries and (problem or not parsed.get("version")):
+        raise FeedParseError(f"not a readable feed: {problem or 'no RSS, Atom or JSON Feed root element'}")
+    items = [_item(entry) for entry in entries]
+    feed_title = html_to_text(parsed.get("feed", {}).get("title", ""))
+    return ParsedFeed(feed_title, parsed.get("version") or "unknown", items, problem)
+
+
+def _looks_like_json(body: bytes, content_type: str | None) -> bool:
+    if content_type and "json" in content_type.lower():
+        return True
+    return body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+
+
+def _describe(exc: object) -> str:
+    text = str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}"[:300] if exc is not None else "ill-formed document"
+
+
+def _text_of(entry: Any, key: str) -> str:
+    value = entry.get(key) or ""
+    detail = entry.get(f"{key}_detail") or {}
+    if detail.get("type") == "text/plain":
+        return " ".join(str(value).split())
+    return html_to_text(str(value))
+
+
+def _parsed_time(value: Any) -> datetime | None:
+    if not isinstance(value, time.struct_time | tuple):
+        return None
+    try:
+        # feedparser normalises every date to UTC in its *_parsed struct_time.
+        return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def _item(entry: Any) -> FeedItem:
+    contents = entry.get("content") or []
+    content = "\n\n".join(html_to_text(str(c.get("value", ""))) for c in contents if c.get("value"))
+    published = _parsed_time(entry.get("published_parsed")) or _parsed_time(entry.get("created_parsed"))
+    updated = _parsed_time(entry.get("updated_parsed"))
+    link = entry.get("link") or None
+    return FeedItem(
+        guid=(entry.get("id") or None),
+        link=link,
+        title=_text_of(entry, "title"),
+        summary=_text_of(entry, "summary"),
+        content=content,
+        published_at=published or updated,
+        updated_at=updated,
+    )
+
+
+# --- JSON Feed (https://jsonfeed.org/version/1.1) ---
+
+
+def parse_json_feed(body: bytes) -> ParsedFeed:
+    try:
+        document = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FeedParseError(f"not a readable JSON Feed: {type(exc).__name__}: {exc}") from exc
+    if not isinstance(document, dict):
+        raise FeedParseError("not a JSON Feed: the document is not a JSON object")
+    version = str(document.get("version") or "")
+    if not version.startswith(JSON_FEED_VERSION_PREFIXES):
+        raise FeedParseError(f"not a JSON Feed: version is {version[:80]!r}, expected https://jsonfeed.org/version/…")
+    raw_items = document.get("items")
+    if not isinstance(raw_items, list):
+        raise FeedParseError("not a JSON Feed: 'items' is missing or not a list")
+    items = [_json_item(raw) for raw in raw_items if isinstance(raw, dict)]
+    skipped = len(raw_items) - len(items)
+    warning = f"{skipped} item(s) were not JSON objects and were skipped" if skipped else None
+    return ParsedFeed(_string(document.get("title")), "json" + version.rsplit("/", 1)[-1], items, warning)
+
+
+def _string(value: Any) -> str:
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _json_date(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _json_item(raw: dict[str, Any]) -> FeedItem:
+    content = _string(raw.get("content_text")) or html_to_text(str(raw.get("content_html") or ""))
+    link = raw.get("url") or raw.get("external_url")
+    guid = raw.get("id")
+    published = _json_date(raw.get("date_published"))
+    updated = _json_date(raw.get("date_modified"))
+    return FeedItem(
+        guid=str(guid) if guid not in (None, "") else None,
+        link=link if isinstance(link, str) and link else None,
+        title=_string(raw.get("title")),
+        summary=_string(raw.get("summary")),
+        content=content,
+        published_at=published or updated,
+        updated_at=updated,
+    )

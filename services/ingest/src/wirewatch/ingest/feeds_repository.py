@@ -1,0 +1,114 @@
+"""Ingest's access to the ``feeds`` collection: registry upserts from the feeds file, claims, health.
+
+The api writes the registry fields of a feed; ingest writes ``health`` and its private bookkeeping: ``lease_until`` /
+``lease_owner`` (who is polling the feed right now) and ``seen`` (keys of the items already published).
+
+Claiming is one ``find_one_and_update`` that moves the lease forward only when no live lease exists, so two
+replicas can never poll one feed at the same time; a replica that dies mid-poll frees its feeds when the lease ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+
+from wirewatch.contracts import Feed, FeedHealth, FeedStatus
+
+_PRIVATE = ("_id", "lease_until", "lease_owner", "seen")
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedFeed:
+    feed: FeedStatus
+    seen: frozenset[str]
+    lease_until: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FeedCounts:
+    healthy: int
+    failing: int
+    stale: int
+    disabled: int
+
+
+def feed_status(doc: dict[str, Any]) -> FeedStatus:
+    return FeedStatus.model_validate({k: v for k, v in doc.items() if k not in _PRIVATE})
+
+
+class FeedsRepository:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], owner: str) -> None:
+        self.feeds = db["feeds"]
+        self.owner = owner
+
+    async def ensure_indexes(self) -> None:
+        await self.feeds.create_index([("enabled", ASCENDING), ("health.next_poll_at", ASCENDING)])
+
+    async def upsert(self, feed: Feed, now: datetime) -> None:
+        """Add the feed, or update its registry fields; its health and schedule are kept."""
+        registry = feed.model_dump(include={"url", "source_name", "interval_seconds", "enabled"})
+        await self.feeds.update_one(
+            {"_id": feed.feed_id},
+            {
+                "$set": registry,
+                "$setOnInsert": {
+                    "feed_id": feed.feed_id,
+                    "schema_version": feed.schema_version,
+                    "created_at": feed.created_at,
+                    "added_by": feed.added_by,
+                    "health": FeedHealth(next_poll_at=now).model_dump(),
+                    "seen": [],
+                },
+            },
+            upsert=True,
+        )
+
+    async def claim_due(self, now: datetime, lease_seconds: float) -> ClaimedFeed | None:
+        """Take the most overdue enabled feed whose lease is free, or None when nothing is due."""
+        lease_until = now + timedelta(seconds=lease_seconds)
+        doc = await self.feeds.find_one_and_update(
+            {
+                "enabled": True,
+                "health.next_poll_at": {"$lte": now},
+                "$or": [{"lease_until": None}, {"lease_until": {"$lte": now}}],
+            },
+            {"$set": {"lease_until": lease_until, "lease_owner": self.owner}},
+            sort=[("health.next_poll_at", ASCENDING)],
+            return_document=ReturnDocument.AFTER,
+        )
+        if doc is None:
+            return None
+        return ClaimedFeed(feed_status(doc), frozenset(doc.get("seen") or ()), lease_until)
+
+    async def record(self, claim: ClaimedFeed, health: FeedHealth, new_keys: list[str], seen_max: int) -> bool:
+        """Store the poll's health and newly seen item keys and free the lease, if the lease is still ours.
+
+        False when another replica took the feed over (our lease ran out mid-poll): its result then stands.
+        """
+        update: dict[str, Any] = {
+            "$set": {"health": health.model_dump(), "lease_until": None, "lease_owner": None},
+        }
+        if new_keys:
+            update["$push"] = {"seen": {"$each": new_keys, "$slice": -seen_max}}
+        result = await self.feeds.update_one(
+            {"_id": claim.feed.feed_id, "lease_owner": self.owner, "lease_until": claim.lease_until}, update
+        )
+        return result.modified_count == 1
+
+    async def get(self, feed_id: str) -> FeedStatus | None:
+        doc = await self.feeds.find_one({"_id": feed_id}, {"seen": 0})
+        return None if doc is None else feed_status(doc)
+
+    async def counts(self) -> FeedCounts:
+        """Feeds by state for the gauges; a feed that is both failing and stale counts as failing."""
+        enabled = await self.feeds.count_documents({"enabled": True})
+        disabled = await self.feeds.count_documents({"enabled": False})
+        failing = await self.feeds.count_documents({"enabled": True, "health.consecutive_failures": {"$gt": 0}})
+        stale = await self.feeds.count_documents(
+            {"enabled": True, "health.consecutive_failures": 0, "health.stale": True}
+        )
+        return FeedCounts(enabled - failing - stale, failing, stale, disabled)
