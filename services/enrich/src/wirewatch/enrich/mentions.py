@@ -80,6 +80,8 @@ _ORG_WORDS = frozenset(
 )
 # A city named by a PERSON/ORG span is only believed when it is big enough to be what the writer meant.
 _MIN_POPULATION_FOR_RELABEL = 100_000
+# In English the gazetteer scan adds a city spaCy missed only when it is this big (Aleppo, not Reading or Bath).
+_BIG_CITY = 1_000_000
 _WORD = re.compile(r"[^\W_][\w'\u2019.]*(?:-[^\W_][\w'\u2019]*)*")
 
 
@@ -124,19 +126,28 @@ def _without_possessive(surface: str) -> str:
     return surface
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink a span to its name: no surrounding space, quotes, punctuation or possessive "'s"."""
+def _trim(text: str, start: int, end: int, gaz: Gazetteer) -> tuple[int, int]:
+    """Shrink a span to its name: no surrounding space, quotes, punctuation, leading "the" or possessive "'s".
+
+    A final dot stays when it belongs to the name ("U.S.", "Ky."); "The" stays when it is part of one (The Hague).
+    """
     while start < end and (text[start].isspace() or text[start] in "\"'\u201c\u2018("):
         start += 1
+    if text[start : start + 4].lower() == "the " and not gaz.lookup_exact(text[start:end]):
+        name = text[start:end]
+        if name[:4] == "the " or not any(c.primary and c.place.name.startswith("The ") for c in gaz.lookup(name)):
+            start += 4
     for _ in range(2):  # trailing punctuation, then a possessive, then what was before the possessive
         while end > start and (text[end - 1].isspace() or text[end - 1] in '"\u201d),.;:'):
+            if text[end - 1] == "." and gaz.is_abbreviation(text[start:end]):
+                break
             end -= 1
         end = start + len(_without_possessive(text[start:end]))
     return start, end
 
 
 def _place_label(candidates: tuple[Candidate, ...]) -> Label:
-    return "LOC" if all(c.place.kind == "region" for c in candidates) else "GPE"
+    return "LOC" if all(c.place.kind in {"region", "continent"} for c in candidates) else "GPE"
 
 
 def _believable(candidates: list[Candidate]) -> tuple[Candidate, ...]:
@@ -170,9 +181,9 @@ def _from_ner(doc: Document, gaz: Gazetteer, spans: list[tuple[str, int, int]], 
     for label, raw_start, raw_end in spans:
         if label not in _KEPT_LABELS:
             continue
-        start, end = _trim(text, raw_start, raw_end)
+        start, end = _trim(text, raw_start, raw_end, gaz)
         if start < doc.title_end < end:
-            end = _trim(text, start, doc.title_end)[1]
+            end = _trim(text, start, doc.title_end, gaz)[1]
         if end <= start:
             continue
         surface = text[start:end]
@@ -246,7 +257,9 @@ def _longest_match(
         if i + n > len(words):
             break
         end = words[i + n - 1].end()
-        surface = _without_possessive(text[start:end].rstrip("."))
+        surface = text[start:end]
+        if not gaz.is_abbreviation(surface):
+            surface = _without_possessive(surface.rstrip("."))
         shouting = surface.isupper() and len(surface) > 3  # "TEHRAN (Tasnim) -" datelines and all-caps headlines
         if demonym := (None if shouting else gaz.demonym(surface)):
             best = (n, start, start + len(surface), (), demonym)
@@ -262,8 +275,13 @@ def _scan_candidates(gaz: Gazetteer, surface: str, *, english: bool, shouting: b
         return tuple(gaz.lookup_exact(surface))  # only curated abbreviations ("UAE") in capitals
     found = gaz.lookup(surface)
     if english:
-        # spaCy reads English; the scan only adds what it reliably knows without context.
-        found = [c for c in found if c.place.kind == "country" or c.place.curated]
+        # spaCy reads English; the scan only adds names that are rarely anything but a place: countries,
+        # continents, first-level regions, curated places and the own names of cities of a million or more.
+        found = [
+            c
+            for c in found
+            if c.place.kind != "city" or c.place.curated or (c.primary and c.place.population >= _BIG_CITY)
+        ]
     return tuple(found)
 
 

@@ -44,8 +44,8 @@ def _context(doc: Document, mentions: Mentions) -> dict[str, float]:
     for evidence in mentions.countries:
         scores[evidence.country] += _weight(doc, evidence.start)
     for mention in mentions.places:
-        countries = {c.place.country for c in mention.candidates}
-        if len(countries) == 1:
+        countries = {c.place.country for c in mention.candidates if c.place.country}
+        if len(countries) == 1 and len(mention.candidates) == len([c for c in mention.candidates if c.place.country]):
             scores[countries.pop()] += _weight(doc, mention.start)
     return scores
 
@@ -78,6 +78,11 @@ def choose(mention: PlaceMention, context: dict[str, float]) -> GazetteerPlace |
         ]
     if not candidates:
         return None
+    country = next((c.place for c in candidates if c.place.kind == "country"), None)
+    if country is not None and not context.get(country.country):
+        # Georgia the US state over Georgia the country when the article is about the US and not about Georgia.
+        region = next((c.place for c in candidates if c.place.kind == "region" and context.get(c.place.country)), None)
+        return region or country
     return max(candidates, key=lambda c: (_score(c, context), c.place.population)).place
 
 
@@ -107,7 +112,7 @@ def resolve_places(doc: Document, mentions: Mentions, gaz: Gazetteer) -> GeoResu
     resolved: dict[int, GazetteerPlace | None] = {}
     for mention in mentions.places:
         place = resolved[mention.start] = choose(mention, context)
-        if place is None:
+        if place is None or place.kind == "continent":  # a continent has no country: not a contract Place
             continue
         weight = _weight(doc, mention.start)
         place_weight[place.key] += weight
