@@ -37,3 +37,17 @@ class IngestSettings(ServiceSettings):
     feed_seen_max: int = Field(default=2000, ge=10)
     # Addresses outgoing requests may reach although not public, e.g. ["127.0.0.1"] in tests and the dev stack.
     http_allowlist: list[str] = Field(default_factory=list)
+
+    # --- article pages (fetch_page submissions: download, extraction) ---
+    # Whole-download deadline (connect + redirects + body) and body size limit of one page.
+    page_timeout_seconds: float = Field(default=15.0, gt=0)
+    page_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    page_max_redirects: int = Field(default=5, ge=0)
+    # Pages downloaded from one host at a time (a feed's new items all point at the same site).
+    page_per_host: int = Field(default=4, ge=1)
+    # Deliveries that may try a page that failed transiently (timeout, 5xx) before the item stands on its own;
+    # capped at max_deliver - 1 so the last delivery can always fall back instead of dead-lettering.
+    page_fetch_attempts: int = Field(default=3, ge=1)
+    # Worker processes for HTML extraction, and how long one page may take before its worker is killed.
+    extraction_workers: int = Field(default=2, ge=1)
+    extraction_timeout_seconds: float = Field(default=20.0, gt=0)
