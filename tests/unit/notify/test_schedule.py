@@ -46,3 +46,13 @@ def test_retry_after_lengthens_but_never_shortens_the_wait():
 def test_parse_retry_after(header: str | None, seconds: float | None):
     now = datetime(2023, 9, 19, 12, 0, tzinfo=UTC)
     assert parse_retry_after(header, now=now) == seconds
+
+
+def test_jitter_only_lengthens_and_stays_within_its_share():
+    schedule = RetrySchedule((0, 10, 100), jitter=0.2)
+    firsts = [schedule.next_delay(1) for _ in range(200)]
+    assert all(f is not None and 10 <= f <= 12 for f in firsts)
+    assert len(set(firsts)) > 100  # really spread
+    assert RetrySchedule((0, 0), jitter=0.5).next_delay(1) == 0  # "immediately" stays immediate
+    # Retry-After wins over a jittered schedule when it is longer.
+    assert schedule.next_delay(1, retry_after=60) == 60

@@ -1,4 +1,4 @@
-"""What to do with one webhook delivery request: send it, record the attempt, then ack, retry or give up.
+"""What to do with one delivery request: send it, record the attempt, then ack, retry or give up.
 
 The order is what makes it safe to crash anywhere: the attempt is recorded before the message is acked or
 put back, so a redelivered request finds a delivered delivery and does not send it again, and a dead one
@@ -10,55 +10,26 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from datetime import UTC, datetime, timedelta
 
-from faststream.nats import NatsBroker, NatsMessage
+from wirewatch.contracts import Subscription, WebhookDeliveryRequested
 
-from wirewatch.contracts import (
-    DEAD_LETTERS_STREAM,
-    HEADER_MSG_ID,
-    WEBHOOK_DELIVERIES,
-    DeadLetter,
-    Subscription,
-    WebhookDeliveryRequested,
-    dead_letter_subject,
-)
-from wirewatch.runtime import HopMetrics
-
+from .context import DeliveryContext
+from .deadletters import DeadLetterSink, attempt_history
 from .metrics import NotifyMetrics, attempt_result
+from .nats_target import NatsTargetPublisher
 from .payload import build_payload
 from .repository import FINAL_STATUSES, Attempt, DeliveryRepository, SubscriptionRepository
 from .schedule import RetrySchedule, parse_retry_after
 from .sender import SendResult, WebhookSender
-from .signing import InvalidSecretError, webhook_headers
+from .signing import InvalidSecretError, unsigned_headers, webhook_headers
+from .subscriptions import SubscriptionCache
 
 log = logging.getLogger("wirewatch.notify")
 
-SERVICE = "notify"
 # Statuses whose Retry-After the endpoint may use to ask for a longer pause.
 _RETRY_AFTER_STATUSES = frozenset({429, 503})
 _GONE = 410
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryContext:
-    """The bus side of one request: the message to settle and what a dead letter needs to say."""
-
-    msg: NatsMessage
-    num_delivered: int
-    stream_sequence: int | None
-    headers: dict[str, str]
-
-    @classmethod
-    def of(cls, msg: NatsMessage) -> DeliveryContext:
-        metadata = msg.raw_message.metadata
-        return cls(
-            msg=msg,
-            num_delivered=metadata.num_delivered or 1,
-            stream_sequence=metadata.sequence.stream if metadata.sequence else None,
-            headers={k: v for k, v in (msg.headers or {}).items() if isinstance(v, str)},
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,34 +40,42 @@ class Pending:
     attempts_before: int
 
 
-def endpoint_host(url: str) -> str:
-    """The host a delivery goes to; concurrency is limited per host so one slow endpoint waits alone."""
-    return (urlsplit(url).hostname or "").lower()
+def endpoint_of(subscription: Subscription) -> str:
+    """What concurrency limits and the circuit breaker are kept per: the webhook URL or the NATS subject."""
+    return subscription.webhook_url or subscription.nats_subject or subscription.subscription_id
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryTargets:
+    webhooks: WebhookSender
+    nats: NatsTargetPublisher
 
 
 class DeliveryWorker:
     def __init__(
         self,
         *,
-        broker: NatsBroker,
         subscriptions: SubscriptionRepository,
+        lookup: SubscriptionCache,
         deliveries: DeliveryRepository,
-        sender: WebhookSender,
+        targets: DeliveryTargets,
+        dead_letters: DeadLetterSink,
         schedule: RetrySchedule,
         metrics: NotifyMetrics,
-        hop_metrics: HopMetrics,
         api_base_url: str,
         max_payload_bytes: int,
+        disable_after: float,
     ) -> None:
-        self._broker = broker
         self._subscriptions = subscriptions
+        self._lookup = lookup
         self._deliveries = deliveries
-        self._sender = sender
+        self._targets = targets
+        self._dead_letters = dead_letters
         self._schedule = schedule
         self._metrics = metrics
-        self._hop_metrics = hop_metrics
         self._api_base_url = api_base_url
         self._max_payload_bytes = max_payload_bytes
+        self._disable_after = timedelta(seconds=disable_after)
 
     async def prepare(self, request: WebhookDeliveryRequested, ctx: DeliveryContext) -> Pending | None:
         """The delivery still to make, or None when it is already settled (the message is then settled here)."""
@@ -110,29 +89,46 @@ class DeliveryWorker:
             log.debug("delivery already settled", extra={"webhook_id": request.webhook_id})
             await ctx.msg.ack()
             return None
-        subscription = await self._subscriptions.get(request.subscription_id)
+        subscription = await self._lookup.get(request.subscription_id)
         if subscription is None or not subscription.enabled:
             reason = "subscription deleted" if subscription is None else "subscription disabled"
             await self._give_up(request, ctx, reason, "SubscriptionUnavailable")
             return None
         return Pending(subscription, attempts_before)
 
-    async def deliver(self, request: WebhookDeliveryRequested, pending: Pending, ctx: DeliveryContext) -> None:
+    async def deliver(self, request: WebhookDeliveryRequested, pending: Pending, ctx: DeliveryContext) -> SendResult:
         """Make one attempt and settle the message according to its result."""
         subscription = pending.subscription
         body = build_payload(request.event, api_base_url=self._api_base_url, max_bytes=self._max_payload_bytes)
-        try:
-            headers = webhook_headers(subscription.secret, request.webhook_id, int(time.time()), body)
-        except InvalidSecretError as exc:
-            await self._give_up(request, ctx, str(exc), type(exc).__name__)
-            return
+        now = int(time.time())
         self._metrics.in_flight.inc()
         try:
-            result = await self._sender.send(subscription.webhook_url, headers, body)
+            if subscription.nats_subject is not None:
+                result = await self._targets.nats.send(
+                    subscription.nats_subject,
+                    unsigned_headers(request.webhook_id, now),
+                    body,
+                    message_id=request.bus_message_id(),
+                )
+            else:
+                secrets = subscription.signing_secrets(datetime.now(UTC))
+                headers = webhook_headers(secrets, request.webhook_id, now, body)
+                result = await self._targets.webhooks.send(subscription.webhook_url or "", headers, body)
+        except InvalidSecretError as exc:
+            await self._give_up(request, ctx, str(exc), type(exc).__name__)
+            return SendResult(None, 0.0, str(exc), refused=True)
         finally:
             self._metrics.in_flight.dec()
-        self._metrics.latency.labels(attempt_result(result.status_code)).observe(result.latency_seconds)
+        self._metrics.latency.labels(attempt_result(result.status_code, stored=result.stored)).observe(
+            result.latency_seconds
+        )
         await self._settle(request, pending, result, ctx)
+        return result
+
+    async def skip(self, request: WebhookDeliveryRequested, pending: Pending, ctx: DeliveryContext, why: str) -> None:
+        """The endpoint's circuit is open: count an attempt without sending it, and follow the schedule."""
+        self._metrics.deliveries.labels("skipped").inc()
+        await self._settle(request, pending, SendResult(None, 0.0, f"skipped: {why}"), ctx)
 
     async def _settle(
         self, request: WebhookDeliveryRequested, pending: Pending, result: SendResult, ctx: DeliveryContext
@@ -145,13 +141,16 @@ class DeliveryWorker:
             latency_ms=round(result.latency_seconds * 1000, 1),
             error=result.error,
             response_snippet=result.response_snippet,
+            replay_id=request.replay_id,
         )
         webhook_id = request.webhook_id
         if result.ok:
             await self._deliveries.record_attempt(webhook_id, attempt, "delivered")
             await ctx.msg.ack()
             self._metrics.deliveries.labels("delivered").inc()
-            log.info("webhook delivered", extra={"webhook_id": webhook_id, "status_code": result.status_code})
+            if subscription.failing_since is not None:
+                await self._subscriptions.mark_recovered(subscription.subscription_id)
+            log.debug("webhook delivered", extra={"webhook_id": webhook_id, "status_code": result.status_code})
             return
         if result.refused:
             await self._deliveries.record_attempt(webhook_id, attempt, "dead", reason=result.error)
@@ -160,12 +159,15 @@ class DeliveryWorker:
             return
         if result.status_code == _GONE:
             # The receiver says the endpoint is gone for good: stop sending it anything.
-            reason = "endpoint answered 410 Gone"
-            await self._subscriptions.disable(subscription.subscription_id, reason, now)
-            await self._deliveries.record_attempt(webhook_id, attempt, "dead", reason=reason)
-            await self._dead_letter(request, ctx, reason, "EndpointGone")
+            await self._disable(subscription, "endpoint answered 410 Gone", now, kind="gone")
+            await self._deliveries.record_attempt(webhook_id, attempt, "dead", reason="endpoint answered 410 Gone")
+            await self._dead_letter(request, ctx, "endpoint answered 410 Gone", "EndpointGone")
             self._metrics.deliveries.labels("dead").inc()
-            log.warning("subscription disabled: endpoint gone", extra={"subscription_id": subscription.subscription_id})
+            return
+        if reason := await self._failing_too_long(subscription, now, result):
+            await self._deliveries.record_attempt(webhook_id, attempt, "dead", reason=reason)
+            await self._dead_letter(request, ctx, reason, "EndpointDisabled")
+            self._metrics.deliveries.labels("dead").inc()
             return
         attempts_made = pending.attempts_before + 1
         retry_after = (
@@ -186,6 +188,27 @@ class DeliveryWorker:
             extra={"webhook_id": webhook_id, "error": result.error, "attempt": attempts_made, "retry_in": delay},
         )
 
+    async def _failing_too_long(self, subscription: Subscription, now: datetime, result: SendResult) -> str | None:
+        """Track since when the endpoint fails; past ``disable_after`` disable it and say why (else None)."""
+        since = subscription.failing_since
+        if since is None:
+            await self._subscriptions.mark_failing(subscription.subscription_id, now)
+            since = now
+        if now - since < self._disable_after:
+            return None
+        reason = (
+            f"endpoint failing since {since.isoformat()} ({(now - since).total_seconds():.0f} s, the limit is "
+            f"{self._disable_after.total_seconds():.0f} s); last error: {result.error}"
+        )
+        await self._disable(subscription, reason, now, kind="failing")
+        return reason
+
+    async def _disable(self, subscription: Subscription, reason: str, now: datetime, *, kind: str) -> None:
+        await self._subscriptions.disable(subscription.subscription_id, reason, now)
+        self._lookup.forget(subscription.subscription_id)
+        self._metrics.disabled.labels(kind).inc()
+        log.warning("subscription disabled", extra={"subscription_id": subscription.subscription_id, "reason": reason})
+
     async def _give_up(self, request: WebhookDeliveryRequested, ctx: DeliveryContext, reason: str, kind: str) -> None:
         await self._deliveries.mark_dead(request.webhook_id, reason, datetime.now(UTC))
         await self._dead_letter(request, ctx, reason, kind)
@@ -194,30 +217,9 @@ class DeliveryWorker:
     async def _dead_letter(
         self, request: WebhookDeliveryRequested, ctx: DeliveryContext, error: str, error_type: str
     ) -> None:
-        await self.dead_letter(ctx, request.model_dump_json(), error, error_type, key=request.webhook_id)
-        log.error(
-            "webhook dead-lettered",
-            extra={"webhook_id": request.webhook_id, "subscription_id": request.subscription_id, "error": error},
-        )
-
-    async def dead_letter(self, ctx: DeliveryContext, body: str, error: str, error_type: str, *, key: str) -> None:
-        """Publish the request with why it died to ``dlq.notify``, then ack it (never the other way round)."""
-        letter = DeadLetter(
-            service=SERVICE,
-            subject=WEBHOOK_DELIVERIES,
-            stream_sequence=ctx.stream_sequence,
-            num_delivered=ctx.num_delivered,
-            error_type=error_type,
-            error=error[:4000],
-            body=body,
-            headers=ctx.headers,
-            failed_at=datetime.now(UTC),
-        )
-        await self._broker.publish(
-            letter,
-            dead_letter_subject(SERVICE),
-            headers={HEADER_MSG_ID: f"dlq:{SERVICE}:{key}"},
-            stream=DEAD_LETTERS_STREAM.name,
-        )
-        await ctx.msg.ack()
-        self._hop_metrics.dead_letters.labels(SERVICE, error_type).inc()
+        """The dead letter carries the reason and every attempt (the delivery record keeps them too)."""
+        delivery = await self._deliveries.get(request.webhook_id)
+        history = attempt_history(list((delivery or {}).get("attempts") or []))
+        text = f"{error}\nattempts:\n{history}" if history else error
+        key = request.bus_message_id()
+        await self._dead_letters.send(ctx, request.model_dump_json(), text, error_type, key=key)

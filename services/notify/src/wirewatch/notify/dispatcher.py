@@ -1,11 +1,11 @@
-"""Runs webhook deliveries concurrently so that a slow endpoint holds up nobody but itself.
+"""Runs deliveries concurrently so that a slow or dead endpoint holds up nobody but itself.
 
 FastStream hands a pull batch to the handler and fetches the next batch only when every message of this one
 is handled; if the handler awaited the HTTP request, one endpoint taking 10 s would stall the whole consumer.
 So the handler only decodes the request and starts a task (waiting only when ``max_concurrency`` deliveries
-are already running), and the task settles the message itself. Each endpoint host gets at most
-``per_host_concurrency`` requests at once; a request beyond that is put back for a moment, which is not an
-attempt and does not count against the retry schedule.
+are already running), and the task settles the message itself. The :class:`EndpointGuard` keeps each
+endpoint to ``per_endpoint_concurrency`` requests at once (a request beyond that is put back, which is not an
+attempt) and skips endpoints whose circuit breaker is open.
 """
 
 from __future__ import annotations
@@ -20,7 +20,10 @@ from pydantic import ValidationError
 from wirewatch.contracts import WebhookDeliveryRequested
 from wirewatch.runtime import ConsumerPolicy
 
-from .delivery import DeliveryContext, DeliveryWorker, endpoint_host
+from .context import DeliveryContext
+from .deadletters import DeadLetterSink
+from .delivery import DeliveryWorker, endpoint_of
+from .endpoints import EndpointGuard
 from .metrics import NotifyMetrics
 
 log = logging.getLogger("wirewatch.notify")
@@ -31,21 +34,22 @@ class DeliveryDispatcher:
         self,
         worker: DeliveryWorker,
         *,
+        guard: EndpointGuard,
+        dead_letters: DeadLetterSink,
         metrics: NotifyMetrics,
         policy: ConsumerPolicy,
         max_concurrency: int,
-        per_host_concurrency: int,
-        host_busy_delay: float,
+        busy_delay: float,
         max_internal_failures: int,
     ) -> None:
         self._worker = worker
+        self._guard = guard
+        self._dead_letters = dead_letters
         self._metrics = metrics
         self._policy = policy
         self._slots = asyncio.Semaphore(max_concurrency)
-        self._per_host = per_host_concurrency
-        self._host_busy_delay = host_busy_delay
+        self._busy_delay = busy_delay
         self._max_internal_failures = max_internal_failures
-        self._busy_hosts: dict[str, int] = {}
         # Failures inside notify (database down, ...) per webhook id; kept in memory because the thing that
         # failed may well be the database, and JetStream's delivery count also counts scheduled retries.
         self._internal_failures: dict[str, int] = {}
@@ -60,13 +64,13 @@ class DeliveryDispatcher:
         """Start delivering one request; returns once a task owns it. Must not wait for the endpoint."""
         ctx = DeliveryContext.of(msg)
         if self._closing:
-            await msg.nack(delay=self._host_busy_delay)
+            await msg.nack(delay=self._busy_delay)
             return
         try:
             request = WebhookDeliveryRequested.model_validate_json(msg.body)
         except ValidationError as exc:
             body = msg.body.decode("utf-8", errors="replace")
-            await self._worker.dead_letter(ctx, body, str(exc), "ValidationError", key=f"seq{ctx.stream_sequence}")
+            await self._dead_letters.send(ctx, body, str(exc), "ValidationError", key=f"seq{ctx.stream_sequence}")
             return
         await self._slots.acquire()
         task = asyncio.create_task(self._run(request, ctx), name=f"webhook-{request.webhook_id}")
@@ -82,16 +86,21 @@ class DeliveryDispatcher:
             pending = await self._worker.prepare(request, ctx)
             if pending is None:
                 return
-            host = endpoint_host(pending.subscription.webhook_url)
-            if self._busy_hosts.get(host, 0) >= self._per_host:
-                self._metrics.host_busy.inc()
-                await ctx.msg.nack(delay=self._host_busy_delay)
+            endpoint = endpoint_of(pending.subscription)
+            admission = self._guard.admit(endpoint)
+            if admission.decision == "defer":
+                self._metrics.endpoint_busy.inc()
+                await ctx.msg.nack(delay=admission.delay)
                 return
-            self._busy_hosts[host] = self._busy_hosts.get(host, 0) + 1
+            if admission.decision == "skip":
+                await self._worker.skip(request, pending, ctx, admission.reason)
+                return
+            ok, latency = False, 0.0
             try:
-                await self._worker.deliver(request, pending, ctx)
+                result = await self._worker.deliver(request, pending, ctx)
+                ok, latency = result.ok, result.latency_seconds
             finally:
-                self._release_host(host)
+                self._guard.release(endpoint, ok=ok, latency=latency)
             self._internal_failures.pop(request.webhook_id, None)
         except asyncio.CancelledError:
             # Shutting down mid-request: put the message back now rather than after the ack wait.
@@ -101,21 +110,14 @@ class DeliveryDispatcher:
         except Exception as exc:  # noqa: BLE001 - any failure of ours is retried, then dead-lettered
             await self._internal_failure(request, ctx, exc)
 
-    def _release_host(self, host: str) -> None:
-        left = self._busy_hosts.get(host, 1) - 1
-        if left > 0:
-            self._busy_hosts[host] = left
-        else:
-            self._busy_hosts.pop(host, None)
-
     async def _internal_failure(self, request: WebhookDeliveryRequested, ctx: DeliveryContext, exc: Exception) -> None:
         failures = self._internal_failures.get(request.webhook_id, 0) + 1
         self._internal_failures[request.webhook_id] = failures
         try:
             if failures >= self._max_internal_failures:
                 self._internal_failures.pop(request.webhook_id, None)
-                await self._worker.dead_letter(
-                    ctx, request.model_dump_json(), str(exc), type(exc).__name__, key=request.webhook_id
+                await self._dead_letters.send(
+                    ctx, request.model_dump_json(), str(exc), type(exc).__name__, key=request.bus_message_id()
                 )
                 return
             delay = self._policy.delay_for(failures)

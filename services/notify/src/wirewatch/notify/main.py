@@ -6,11 +6,15 @@ from starlette.applications import Starlette
 
 from wirewatch.runtime import Service, configure_logging, run_asgi
 
-from .delivery import DeliveryWorker
+from .deadletters import DeadLetterSink
+from .delivery import DeliveryTargets, DeliveryWorker
 from .dispatcher import DeliveryDispatcher
+from .endpoints import EndpointGuard
 from .handlers import build_router
 from .matcher import EventMatcher
 from .metrics import NotifyMetrics
+from .nats_target import NatsTargetPublisher
+from .replay import ReplayWorker
 from .repository import DeliveryRepository, SubscriptionRepository
 from .schedule import RetrySchedule
 from .sender import WebhookSender
@@ -19,7 +23,7 @@ from .subscriptions import SubscriptionCache
 
 
 class NotifyService(Service):
-    """A Service whose running webhook requests finish (or are put back) before the broker disconnects."""
+    """A Service whose running deliveries finish (or are put back) before the broker disconnects."""
 
     def __init__(self, settings: NotifySettings) -> None:
         super().__init__("notify", settings)
@@ -33,35 +37,55 @@ class NotifyService(Service):
             connect_timeout=settings.connect_timeout,
             max_connections=settings.max_concurrency,
         )
+        lookup = SubscriptionCache(self.subscriptions, settings.subscription_cache_seconds)
+        dead_letters = DeadLetterSink(self.broker, self.metrics)
         worker = DeliveryWorker(
-            broker=self.broker,
             subscriptions=self.subscriptions,
+            lookup=lookup,
             deliveries=self.deliveries,
-            sender=self.sender,
-            schedule=RetrySchedule(settings.delivery_schedule, settings.max_retry_after),
+            targets=DeliveryTargets(self.sender, NatsTargetPublisher(self.broker, timeout=settings.delivery_timeout)),
+            dead_letters=dead_letters,
+            schedule=RetrySchedule(settings.delivery_schedule, settings.max_retry_after, settings.delivery_jitter),
             metrics=self.notify_metrics,
-            hop_metrics=self.metrics,
             api_base_url=settings.api_base_url,
             max_payload_bytes=settings.max_payload_bytes,
+            disable_after=settings.disable_after,
+        )
+        self.endpoints = EndpointGuard(
+            limit=settings.per_endpoint_concurrency,
+            failure_threshold=settings.breaker_failures,
+            cooldown=settings.breaker_cooldown,
+            min_defer=settings.busy_delay,
         )
         self.dispatcher = DeliveryDispatcher(
             worker,
+            guard=self.endpoints,
+            dead_letters=dead_letters,
             metrics=self.notify_metrics,
             policy=self.policy,
             max_concurrency=settings.max_concurrency,
-            per_host_concurrency=settings.per_host_concurrency,
-            host_busy_delay=settings.host_busy_delay,
+            busy_delay=settings.busy_delay,
             max_internal_failures=settings.max_internal_failures,
         )
-        matcher = EventMatcher(
-            self.broker, SubscriptionCache(self.subscriptions, settings.subscription_cache_seconds), self.deliveries
+        matcher = EventMatcher(self.broker, lookup, self.deliveries)
+        replays = ReplayWorker(
+            self.broker, self.subscriptions, self.deliveries, self.notify_metrics, max_events=settings.replay_max_events
         )
         self.on_startup(self.subscriptions.ensure_indexes)
         self.on_startup(self.deliveries.ensure_indexes)
         self.on_shutdown(self.sender.close)
         # A request must be settled well within the ack wait, or JetStream hands it to another replica.
         ack_wait = max(60.0, 2 * settings.delivery_timeout + 30)
-        self.broker.include_router(build_router(self, matcher, self.dispatcher, delivery_ack_wait=ack_wait))
+        self.broker.include_router(
+            build_router(
+                self,
+                matcher,
+                self.dispatcher,
+                replays,
+                delivery_ack_wait=ack_wait,
+                max_ack_pending=settings.max_ack_pending,
+            )
+        )
 
     async def stop(self) -> None:
         await self.dispatcher.drain(self.settings.shutdown_timeout)

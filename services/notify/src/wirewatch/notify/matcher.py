@@ -15,10 +15,11 @@ from wirewatch.contracts import (
     WEBHOOK_DELIVERIES,
     EventChanged,
     WebhookDeliveryRequested,
+    matches,
 )
 from wirewatch.runtime import Delivery
 
-from .matching import matches, webhook_id
+from .matching import webhook_id
 from .repository import DeliveryRepository
 from .subscriptions import SubscriptionCache
 

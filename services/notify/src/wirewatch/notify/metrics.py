@@ -6,12 +6,16 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from wirewatch.runtime import LATENCY_BUCKETS
 
-DELIVERY_OUTCOMES = ("delivered", "retried", "dead", "refused")
-# Which kind of answer an attempt got: a class of status code or "error" (timeout, connection refused, ...).
-ATTEMPT_RESULTS = ("2xx", "3xx", "4xx", "5xx", "error")
+DELIVERY_OUTCOMES = ("delivered", "retried", "dead", "refused", "skipped")
+# Which kind of answer an attempt got: a class of status code, "stored" (a NATS target's message is in its
+# stream) or "error" (timeout, connection refused, ...).
+ATTEMPT_RESULTS = ("2xx", "3xx", "4xx", "5xx", "stored", "error")
+DISABLE_REASONS = ("gone", "failing")
 
 
-def attempt_result(status_code: int | None) -> str:
+def attempt_result(status_code: int | None, *, stored: bool = False) -> str:
+    if stored:
+        return "stored"
     if status_code is None or not 200 <= status_code < 600:
         return "error"
     return f"{status_code // 100}xx"
@@ -20,7 +24,8 @@ def attempt_result(status_code: int | None) -> str:
 class NotifyMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
         # Counter: webhook attempts by what became of the delivery: delivered, retried (will try again),
-        # dead (gave up: retries ran out, 410 Gone, unusable subscription), refused (URL not allowed).
+        # dead (gave up: retries ran out, 410 Gone, unusable subscription), refused (URL not allowed),
+        # skipped (not sent because the endpoint's circuit breaker is open; counts as an attempt).
         self.deliveries = Counter(
             "wirewatch_webhook_deliveries", "Webhook delivery attempts, by outcome", ["outcome"], registry=registry
         )
@@ -34,11 +39,22 @@ class NotifyMetrics:
         )
         # Gauge: webhook requests in flight right now.
         self.in_flight = Gauge("wirewatch_webhook_in_flight", "Webhook requests in flight", registry=registry)
-        # Counter: delivery requests put back because their endpoint host already had its share in flight.
-        self.host_busy = Counter(
-            "wirewatch_webhook_host_busy", "Deliveries postponed because their host was busy", registry=registry
+        # Counter: delivery requests put back because their endpoint already had its share in flight (no attempt).
+        self.endpoint_busy = Counter(
+            "wirewatch_webhook_endpoint_busy",
+            "Deliveries postponed because their endpoint was busy",
+            registry=registry,
         )
+        # Counter: subscriptions notify disabled, by why: gone (410) or failing (failed for too long).
+        self.disabled = Counter(
+            "wirewatch_subscriptions_disabled", "Subscriptions disabled by notify", ["reason"], registry=registry
+        )
+        # Counter: replay requests handled, and the deliveries they asked for.
+        self.replays = Counter("wirewatch_replays", "Replay requests handled", registry=registry)
+        self.replayed = Counter("wirewatch_replayed_deliveries", "Deliveries requested by replays", registry=registry)
         for outcome in DELIVERY_OUTCOMES:
             self.deliveries.labels(outcome)
         for result in ATTEMPT_RESULTS:
             self.latency.labels(result)
+        for reason in DISABLE_REASONS:
+            self.disabled.labels(reason)

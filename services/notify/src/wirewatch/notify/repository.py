@@ -28,6 +28,7 @@ class Attempt:
     latency_ms: float
     error: str | None
     response_snippet: str | None
+    replay_id: str | None = None
 
 
 def _subscription(doc: dict[str, Any]) -> Subscription | None:
@@ -60,6 +61,17 @@ class SubscriptionRepository:
             {"$set": {"enabled": False, "disabled_reason": reason, "disabled_at": now, "updated_at": now}},
         )
 
+    async def mark_failing(self, subscription_id: str, since: datetime) -> None:
+        """Remember when the endpoint started failing (only the first failure since the last success counts)."""
+        await self.subscriptions.update_one(
+            {"_id": subscription_id, "failing_since": None}, {"$set": {"failing_since": since}}
+        )
+
+    async def mark_recovered(self, subscription_id: str) -> None:
+        await self.subscriptions.update_one(
+            {"_id": subscription_id, "failing_since": {"$ne": None}}, {"$set": {"failing_since": None}}
+        )
+
 
 class DeliveryRepository:
     def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
@@ -83,6 +95,8 @@ class DeliveryRepository:
                     "event_id": changed.event.event_id,
                     "event_version": changed.event.version,
                     "change": changed.change,
+                    # Kept so that this exact version can be sent again by a replay.
+                    "event": changed.model_dump(mode="json"),
                     "status": "pending",
                     "attempts": [],
                     "created_at": now,
@@ -112,6 +126,32 @@ class DeliveryRepository:
             {"_id": webhook_id, "status": {"$ne": "delivered"}},
             {"$push": {"attempts": asdict(attempt)}, "$set": fields},
         )
+
+    async def reopen_for_replay(self, webhook_id: str, replay_id: str, now: datetime) -> dict[str, Any] | None:
+        """Make a delivery pending again for replay ``replay_id``, keeping its attempts as history.
+
+        Returns the delivery, or None when it is unknown or this replay already reopened it (a redelivered replay
+        request must not send it twice).
+        """
+        return await self.deliveries.find_one_and_update(
+            {"_id": webhook_id, "replay_ids": {"$ne": replay_id}},
+            {
+                "$set": {"status": "pending", "updated_at": now, "dead_reason": None, "delivered_at": None},
+                "$push": {"replay_ids": replay_id},
+            },
+            return_document=ReturnDocument.AFTER,
+        )
+
+    async def pending_for_replay(
+        self, webhook_id: str, subscription_id: str, changed: EventChanged, replay_id: str, now: datetime
+    ) -> bool:
+        """A delivery for a replayed event: created if new, reopened if it exists; False if this replay had it."""
+        if await self.reopen_for_replay(webhook_id, replay_id, now) is not None:
+            return True
+        if await self.create_pending(webhook_id, subscription_id, changed, now) is not None:
+            return False  # it exists, and this replay already reopened it
+        await self.deliveries.update_one({"_id": webhook_id}, {"$push": {"replay_ids": replay_id}})
+        return True
 
     async def mark_dead(self, webhook_id: str, reason: str, now: datetime) -> None:
         """Give up without an attempt (subscription gone or disabled, unusable secret)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -28,10 +29,13 @@ class RetrySchedule:
     """``delays[i]`` is the wait before attempt ``i + 1``; the first entry (normally 0) is the first attempt's.
 
     So a schedule of eight entries allows eight attempts, and after the last one fails the delivery is dead.
+    Each wait is stretched by a random share of up to ``jitter`` (0.1 = up to 10 % longer) so that deliveries
+    that failed together (an endpoint's outage) do not all come back in the same instant.
     """
 
     delays: tuple[float, ...]
     max_retry_after: float = 10 * 3600
+    jitter: float = 0.0
 
     @property
     def max_attempts(self) -> int:
@@ -46,6 +50,8 @@ class RetrySchedule:
         if attempts_made >= self.max_attempts:
             return None
         delay = self.delays[attempts_made]
+        if delay > 0 and self.jitter > 0:
+            delay *= 1 + random.uniform(0, self.jitter)  # noqa: S311 - spreading load, not security
         if retry_after is not None:
             delay = max(delay, min(retry_after, self.max_retry_after))
         return delay

@@ -24,10 +24,12 @@ class SendResult:
     retry_after: str | None = None
     # The URL may never be requested (address not allowed, not http(s)): retrying cannot help.
     refused: bool = False
+    # Taken without an HTTP status: JetStream stored a NATS target's message.
+    stored: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300
+        return self.stored or (self.status_code is not None and 200 <= self.status_code < 300)
 
 
 class WebhookSender:

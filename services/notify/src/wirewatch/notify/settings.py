@@ -26,17 +26,31 @@ class NotifySettings(ServiceSettings):
     delivery_timeout: float = Field(default=15.0, gt=0)
     connect_timeout: float = Field(default=5.0, gt=0)
     delivery_schedule: tuple[float, ...] = Field(default=SVIX_SCHEDULE, min_length=1)
+    # Each retry waits up to this share longer (0.1 = up to 10 %), so a failed batch does not return as one wave.
+    delivery_jitter: float = Field(default=0.1, ge=0, le=1)
     # A Retry-After longer than this is capped, so an endpoint cannot park a delivery for days.
     max_retry_after: float = Field(default=10 * 3600, ge=0)
     # Webhook bodies are kept under this size by trimming long lists (the link gives the full event).
     max_payload_bytes: int = Field(default=20_000, ge=2_000)
     # How long the matcher trusts its copy of the enabled subscriptions.
     subscription_cache_seconds: float = Field(default=2.0, ge=0)
-    # Deliveries in flight at once, and per endpoint host, so one slow endpoint cannot hold up the others.
+    # Deliveries in flight at once, and per endpoint, so one slow endpoint cannot hold up the others.
     max_concurrency: int = Field(default=64, ge=1)
-    per_host_concurrency: int = Field(default=4, ge=1)
-    # When an endpoint host is at its limit, its next delivery is put back for this long (not an attempt).
-    host_busy_delay: float = Field(default=1.0, ge=0)
+    per_endpoint_concurrency: int = Field(default=4, ge=1)
+    # When an endpoint is at its limit, its next delivery is put back for at least this long (not an attempt);
+    # longer when the endpoint is slow (about one answer's time).
+    busy_delay: float = Field(default=1.0, ge=0)
+    # Circuit breaker: this many failures in a row open it; for the cooldown deliveries are not sent (each is
+    # recorded as a skipped attempt), then one probe decides whether it closes again.
+    breaker_failures: int = Field(default=5, ge=1)
+    breaker_cooldown: float = Field(default=30.0, ge=0)
+    # An endpoint that has failed (without a success) for this long is disabled (Svix: 5 days).
+    disable_after: float = Field(default=5 * 24 * 3600, ge=0)
+    # Requests waiting for a retry count as unacknowledged in JetStream; the default (1000) would let a few
+    # failing endpoints' retries stall every delivery, so the limit is far above any backlog we expect.
+    max_ack_pending: int = Field(default=200_000, ge=1000)
+    # A replay "since" reads at most this many event changes (it stops there and logs it).
+    replay_max_events: int = Field(default=50_000, ge=1)
     # Deliveries that fail inside notify (database down, ...) are retried this many times before dead-lettering.
     max_internal_failures: int = Field(default=10, ge=1)
 

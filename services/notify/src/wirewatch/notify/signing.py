@@ -33,11 +33,22 @@ def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode("ascii")
 
 
-def webhook_headers(secret: str, msg_id: str, timestamp: int, body: bytes) -> dict[str, str]:
-    """Every header a Standard Webhooks receiver needs to verify ``body``."""
+def webhook_headers(secrets: list[str], msg_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+    """Every header a Standard Webhooks receiver needs to verify ``body``.
+
+    With several secrets (during a rotation's overlap) the signatures are space-separated, as the spec says, so
+    a receiver that still has the old secret and one that has the new one both verify.
+    """
+    if not secrets:
+        raise InvalidSecretError("no signing secret")
     return {
         "webhook-id": msg_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": sign(secret, msg_id, timestamp, body),
+        "webhook-signature": " ".join(sign(secret, msg_id, timestamp, body) for secret in secrets),
         "content-type": "application/json",
     }
+
+
+def unsigned_headers(msg_id: str, timestamp: int) -> dict[str, str]:
+    """The headers of a NATS target's message: the same ids, no signature (NATS permissions guard the subject)."""
+    return {"webhook-id": msg_id, "webhook-timestamp": str(timestamp), "content-type": "application/json"}
