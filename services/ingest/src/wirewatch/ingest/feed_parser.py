@@ -96,12 +96,21 @@ def _parsed_time(value: Any) -> datetime | None:
         return None
 
 
+def _alternate_link(entry: Any) -> str | None:
+    """The entry's page: its rel=alternate link; feedparser's ``link`` may be an enclosure listed first."""
+    for link in entry.get("links") or []:
+        if link.get("rel", "alternate") == "alternate" and link.get("href"):
+            return str(link["href"])
+    return entry.get("link") or None
+
+
 def _item(entry: Any) -> FeedItem:
     contents = entry.get("content") or []
     content = "\n\n".join(html_to_text(str(c.get("value", ""))) for c in contents if c.get("value"))
-    published = _parsed_time(entry.get("published_parsed")) or _parsed_time(entry.get("created_parsed"))
-    updated = _parsed_time(entry.get("updated_parsed"))
-    link = entry.get("link") or None
+    # dict.get, not entry.get: feedparser's own lookup maps a missing "updated" to "published" with a warning.
+    published = _parsed_time(dict.get(entry, "published_parsed")) or _parsed_time(dict.get(entry, "created_parsed"))
+    updated = _parsed_time(dict.get(entry, "updated_parsed"))
+    link = _alternate_link(entry)
     return FeedItem(
         guid=(entry.get("id") or None),
         link=link,
