@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from wirewatch.contracts import EventChanged, SubscriptionFilter, distance_km, matches
 
 # Stepanakert / Khankendi, and Yerevan (about 196 km away) and Baku (about 272 km).
-STEPANAKERT = {"name": "Stepanakert", "lat": 39.8177, "lon": 46.7528, "country": "AZ"}
+STEPANAKERT: dict[str, Any] = {"name": "Stepanakert", "lat": 39.8177, "lon": 46.7528, "country": "AZ"}
 YEREVAN = (40.1792, 44.4991)
 BAKU = (40.4093, 49.8671)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from wirewatch.notify import endpoints
@@ -19,7 +21,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock()
-    monkeypatch.setattr(endpoints.time, "monotonic", fake)
+    monkeypatch.setattr(endpoints, "time", SimpleNamespace(monotonic=fake))
     return fake
 
 
