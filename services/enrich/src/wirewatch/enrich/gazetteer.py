@@ -43,6 +43,7 @@ class GazetteerPlace:
     admin1: str | None = None
     population: int = 0
     curated: bool = False
+    capital: bool = False  # a national capital: "Washington" in the news is the city, not the state
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +182,8 @@ def build_gazetteer() -> Gazetteer:
     _add_curated_places(gaz, supplement["places"])
     _add_regions(gaz, generated["regions"])
     _add_continents(gaz, generated["continents"])
-    _add_cities(gaz, cities)
+    capitals = {(code, str(info.get("capital") or "")) for code, info in cache.get_countries().items()}
+    _add_cities(gaz, cities, capitals)
     gaz._finish()
     return gaz
 
@@ -277,7 +279,7 @@ def _add_continents(gaz: Gazetteer, entries: list[dict[str, Any]]) -> None:
             gaz._add(alias, Candidate(place, primary=False))
 
 
-def _add_cities(gaz: Gazetteer, cities: dict[str, Any]) -> None:
+def _add_cities(gaz: Gazetteer, cities: dict[str, Any], capitals: set[tuple[str, str]]) -> None:
     for info in cities.values():
         place = GazetteerPlace(
             key=f"gn:{info['geonameid']}",
@@ -289,6 +291,7 @@ def _add_cities(gaz: Gazetteer, cities: dict[str, Any]) -> None:
             geonameid=int(info["geonameid"]),
             admin1=str(info.get("admin1code") or "") or None,
             population=int(info.get("population") or 0),
+            capital=(str(info["countrycode"]), str(info["name"])) in capitals,
         )
         gaz._add(place.name, Candidate(place, primary=True))
         for alias in info.get("alternatenames") or ():

@@ -23,6 +23,7 @@ _CURATED_BONUS = 3.0
 _PRIMARY_BONUS = 2.0
 # A city matched by an alternate name from the gazetteer scan (non-English text) needs corroboration.
 _MIN_POPULATION_UNCORROBORATED = 100_000
+_BIG_CITY = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,23 @@ def choose(mention: PlaceMention, context: dict[str, float]) -> GazetteerPlace |
         # Georgia the US state over Georgia the country when the article is about the US and not about Georgia.
         region = next((c.place for c in candidates if c.place.kind == "region" and context.get(c.place.country)), None)
         return region or country
-    return max(candidates, key=lambda c: (_score(c, context), c.place.population)).place
+    chosen = max(candidates, key=lambda c: (_score(c, context), c.place.population)).place
+    if chosen.kind == "region":
+        # A region named like a capital or a city of millions is, in the news, mostly that city (New York,
+        # Washington, Mexico City's state aside) unless the region's own country is not the city's.
+        city = next(
+            (
+                c.place
+                for c in candidates
+                if c.primary
+                and c.place.kind == "city"
+                and c.place.country == chosen.country
+                and (c.place.capital or c.place.population >= _BIG_CITY)
+            ),
+            None,
+        )
+        return city or chosen
+    return chosen
 
 
 def _to_place(place: GazetteerPlace, start: int | None, end: int | None) -> Place:
