@@ -1,7 +1,10 @@
 """Api settings (env prefix ``WIREWATCH_API_``)."""
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import SettingsConfigDict
+import json
+from typing import Annotated, Any
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from wirewatch.runtime import ServiceSettings
 
@@ -19,6 +22,29 @@ class ApiSettings(ServiceSettings):
     max_batch: int = Field(default=500, ge=1)
     # Articles listed with an event (its newest ones); the snapshot's counts say how many there are.
     event_articles_limit: int = Field(default=100, ge=1)
+    # Webhook URLs on these private addresses/networks are accepted at creation; notify's own allowlist
+    # (WIREWATCH_NOTIFY_ALLOW_ADDRESSES, also read here when this is unset) still decides at delivery.
+    webhook_allow_addresses: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        validation_alias=AliasChoices(
+            "WIREWATCH_API_WEBHOOK_ALLOW_ADDRESSES", "WIREWATCH_NOTIFY_ALLOW_ADDRESSES", "webhook_allow_addresses"
+        ),
+    )
+    # /v1/stream: events buffered per client before a slow client is dropped, clients at once, keep-alive period.
+    stream_queue_size: int = Field(default=256, ge=1)
+    stream_max_clients: int = Field(default=1000, ge=1)
+    stream_heartbeat: float = Field(default=15.0, gt=0)
+
+    @field_validator("webhook_allow_addresses", mode="before")
+    @classmethod
+    def _split_addresses(cls, value: Any) -> Any:
+        # "127.0.0.1,10.0.0.0/8" or a JSON list from the environment, as notify reads it.
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
 
     @field_validator("token")
     @classmethod
