@@ -20,7 +20,7 @@ from .api_client import DEFAULT_API_URL, ApiClient, ApiError
 from .bus import DEFAULT_NATS_URL, BusUnavailableError
 from .dev import DEMO_PACE, DevOptions, run_dev
 from .eval_commands import eval_app
-from .ingest_file import LineError, submit_lines
+from .ingest_command import run_ingest
 from .rendering import events_table, message_json, message_text, print_json, subscriptions_table
 from .stack import SERVICES, ports_from_env
 from .tail import tail as tail_subject
@@ -98,26 +98,20 @@ def dev(
 
 @app.command()
 def ingest(
-    file: Annotated[Path, typer.Argument(help="JSONL: {url?, title, text?, published_at?, source?, lang?} a line.")],
+    file: Annotated[
+        Path | None, typer.Argument(help="JSONL: {url?, title, text?, published_at?, source?, lang?} a line.")
+    ] = None,
+    url: Annotated[
+        list[str] | None,
+        typer.Option("--url", help="A page for ingest to fetch and extract; repeatable.", show_default=False),
+    ] = None,
     nats_url: NatsUrl = DEFAULT_NATS_URL,
 ) -> None:
-    """Submit the articles of a JSONL file to ingest (articles.submit); bad lines are reported and skipped."""
-    err = _err()
+    """Submit articles to ingest (articles.submit): the lines of a JSONL file and/or page URLs to fetch.
 
-    def report(error: LineError) -> None:
-        err.print(f"[red]{file}:{error.line}:[/] {error.reason}", highlight=False)
-
-    try:
-        with file.open(encoding="utf-8", errors="replace") as lines:
-            result = asyncio.run(submit_lines(lines, nats_url, on_error=report))
-    except OSError as exc:
-        _fail(f"cannot read {file}: {exc.strerror or exc}")
-    except BusUnavailableError as exc:
-        _fail(str(exc), EXIT_UNAVAILABLE)
-    summary = f"published {result.published} article(s), skipped {len(result.errors)} bad line(s)"
-    _out().print(("[green]" if result.ok else "[yellow]") + summary + "[/]", highlight=False)
-    if not result.ok:
-        raise typer.Exit(EXIT_FAILED)
+    Bad lines and URLs are reported and skipped.
+    """
+    raise typer.Exit(run_ingest(file, url or [], nats_url, out=_out(), err=_err()))
 
 
 @app.command()
