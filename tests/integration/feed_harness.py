@@ -61,6 +61,9 @@ def feed_settings(nats_url: str, mongo_url: str, mongo_db: str, **overrides: Any
         "feed_max_bytes": 1024 * 1024,
         "feed_jitter": 0.0,
         "feed_per_host": 8,
+        # Item pages point at the real sites (unreachable here): fail them once, fast, and keep the feed's text.
+        "page_fetch_attempts": 1,
+        "page_timeout_seconds": 2.0,
     }
     fields.update(overrides)
     return IngestSettings(**fields)
