@@ -21,7 +21,6 @@ from wirewatch.contracts import (
     HEADER_MSG_ID,
     HEADER_TRACEPARENT,
     ArticleSubmitted,
-    Subscription,
 )
 from wirewatch.ingest.main import create_service as create_ingest
 from wirewatch.ingest.settings import IngestSettings
@@ -219,7 +218,7 @@ async def test_article_is_readable_once_ingested(
 
 
 async def test_writes_need_the_token_when_one_is_set(guarded_api: httpx.AsyncClient, db) -> None:
-    hook = {"webhook_url": "http://127.0.0.1:9/hook"}
+    hook = {"webhook_url": "https://hooks.example/hook"}
     for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}):
         response = await guarded_api.post("/v1/subscriptions", json=hook, headers=headers)
         assert response.status_code == 401
@@ -234,85 +233,6 @@ async def test_writes_need_the_token_when_one_is_set(guarded_api: httpx.AsyncCli
     assert (await guarded_api.get(f"/v1/subscriptions/{sub_id}")).status_code == 200  # reads stay open
     assert (await guarded_api.delete(f"/v1/subscriptions/{sub_id}")).status_code == 401
     assert (await guarded_api.delete(f"/v1/subscriptions/{sub_id}", headers=auth)).status_code == 204
-
-
-# subscriptions
-
-
-async def test_subscription_lifecycle_and_secret_shown_once(api: httpx.AsyncClient, db) -> None:
-    request = {
-        "webhook_url": "http://127.0.0.1:9000/hooks/wirewatch",
-        "name": "ops",
-        "filters": {"countries": ["az"], "categories": ["Conflict"], "change_kinds": ["created"]},
-    }
-    created = await api.post("/v1/subscriptions", json=request)
-    assert created.status_code == 201
-    body = created.json()
-    assert body["subscription_id"].startswith("sub_")
-    assert body["secret"].startswith("whsec_")
-    assert len(body["secret"]) == len("whsec_") + 32  # base64 of 24 bytes
-    assert body["filters"]["countries"] == ["AZ"]
-    stored = await db["subscriptions"].find_one({"_id": body["subscription_id"]})
-    assert Subscription.model_validate(stored).secret == body["secret"]  # what notify will read
-    other = (await api.post("/v1/subscriptions", json={"webhook_url": "https://hooks.example/x"})).json()
-    assert other["secret"] != body["secret"]
-
-    listed = (await api.get("/v1/subscriptions")).json()["subscriptions"]
-    assert [s["subscription_id"] for s in listed] == [other["subscription_id"], body["subscription_id"]]
-    assert all("secret" not in s for s in listed)
-    one = (await api.get(f"/v1/subscriptions/{body['subscription_id']}")).json()
-    assert "secret" not in one
-    assert one["name"] == "ops"
-    assert one["filters"]["change_kinds"] == ["created"]
-
-    assert (await api.delete(f"/v1/subscriptions/{body['subscription_id']}")).status_code == 204
-    assert (await api.get(f"/v1/subscriptions/{body['subscription_id']}")).status_code == 404
-    assert (await api.delete(f"/v1/subscriptions/{body['subscription_id']}")).status_code == 404
-    assert await db["subscriptions"].count_documents({}) == 1
-
-
-async def test_subscription_validation_is_422(api: httpx.AsyncClient) -> None:
-    bad_url = await api.post("/v1/subscriptions", json={"webhook_url": "ftp://127.0.0.1/x"})
-    assert _fields(bad_url) == [["body", "webhook_url"]]
-    bad_filter = await api.post(
-        "/v1/subscriptions", json={"webhook_url": "http://127.0.0.1/x", "filters": {"countries": ["AZE"]}}
-    )
-    assert _fields(bad_filter) == [["body", "filters", "countries"]]
-    assert "AZE" in bad_filter.json()["detail"][0]["msg"]
-    assert _fields(await api.post("/v1/subscriptions", json={})) == [["body", "webhook_url"]]
-
-
-async def test_deliveries_newest_first(api: httpx.AsyncClient, db) -> None:
-    sub_id = (await api.post("/v1/subscriptions", json={"webhook_url": "http://127.0.0.1/x"})).json()["subscription_id"]
-    assert (await api.get(f"/v1/subscriptions/{sub_id}/deliveries")).json() == {"deliveries": []}
-    attempt = {"at": T0, "status_code": 500, "latency_ms": 12.5, "error": None, "response_snippet": "oops"}
-    await db["deliveries"].insert_many(
-        [
-            {
-                "_id": f"msg_{i}",
-                "subscription_id": sub_id,
-                "event_id": "evt_1",
-                "event_version": i + 1,
-                "change": "updated",
-                "status": "delivered" if i else "retrying",
-                "attempts": [attempt],
-                "created_at": T0 + timedelta(minutes=i),
-                "updated_at": T0 + timedelta(minutes=i),
-                "delivered_at": None,
-            }
-            for i in range(3)
-        ]
-        + [{"_id": "msg_other", "subscription_id": "sub_other", "status": "pending", "created_at": T0}]
-    )
-    deliveries = (await api.get(f"/v1/subscriptions/{sub_id}/deliveries")).json()["deliveries"]
-    assert [d["webhook_id"] for d in deliveries] == ["msg_2", "msg_1", "msg_0"]
-    assert deliveries[2]["attempts"][0]["status_code"] == 500
-    limited = (await api.get(f"/v1/subscriptions/{sub_id}/deliveries?limit=1")).json()["deliveries"]
-    assert [d["webhook_id"] for d in limited] == ["msg_2"]
-    assert (await api.get("/v1/subscriptions/sub_unknown/deliveries")).status_code == 404
-    # A deleted subscription's history stays readable.
-    await api.delete(f"/v1/subscriptions/{sub_id}")
-    assert len((await api.get(f"/v1/subscriptions/{sub_id}/deliveries")).json()["deliveries"]) == 3
 
 
 # events

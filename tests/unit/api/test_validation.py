@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from pydantic import ValidationError
 
-from wirewatch.api.models import ArticleIn, SubscriptionIn
+from wirewatch.api.models import ArticleIn
 from wirewatch.api.pagination import encode_cursor, parse_before
 from wirewatch.api.settings import ApiSettings
+from wirewatch.api.subscription_models import SubscriptionIn
 from wirewatch.contracts import MAX_TEXT_CHARS
 
 

@@ -10,12 +10,16 @@ from fastapi import FastAPI
 from wirewatch.runtime import Service, configure_logging, health_routes, run_asgi
 
 from .articles import build_articles_router
+from .deliveries import build_deliveries_router
 from .errors import install_error_handlers
 from .events import build_events_router
 from .limits import BodyLimitMiddleware
 from .metrics import ApiMetrics, RequestMetricsMiddleware
+from .replays import ReplayPublisher
 from .repository import ApiRepository
 from .settings import ApiSettings
+from .stream import EventHub, build_stream_router
+from .subscription_store import SubscriptionStore
 from .subscriptions import build_subscriptions_router
 
 
@@ -30,6 +34,15 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     repository = ApiRepository(service.db)
     service.on_startup(repository.ensure_indexes)
     metrics = ApiMetrics(service.registry)
+    subscription_store = SubscriptionStore(service.db)
+    replays = ReplayPublisher(service.broker)
+    # /v1/stream shares the service's NATS connection; its subscription is made when the first client comes.
+    hub = EventHub(
+        lambda: service.broker.connection,
+        queue_size=settings.stream_queue_size,
+        max_clients=settings.stream_max_clients,
+    )
+    service.on_shutdown(hub.close)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -49,7 +62,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(build_articles_router(service, repository, settings, metrics))
     app.include_router(build_events_router(repository, settings))
-    app.include_router(build_subscriptions_router(repository, settings))
+    app.include_router(build_subscriptions_router(subscription_store, replays, settings))
+    app.include_router(build_deliveries_router(subscription_store, replays, settings))
+    app.include_router(build_stream_router(hub, settings))
     # Outermost last: the metrics also count the 413s of the body limit.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestMetricsMiddleware, metrics=metrics)

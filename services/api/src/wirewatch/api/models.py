@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from wirewatch.contracts import MAX_TEXT_CHARS, Enrichment, EventSnapshot, Origin, SubscriptionFilter
+from wirewatch.contracts import MAX_TEXT_CHARS, Enrichment, EventSnapshot, Origin
 
 from .submission import clean_title
 
@@ -111,56 +111,3 @@ class EventArticle(BaseModel):
 
 class EventDetail(EventSnapshot):
     articles: list[EventArticle] = Field(default_factory=list, description="its newest articles")
-
-
-class SubscriptionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    webhook_url: str = Field(max_length=2048)
-    name: str | None = Field(default=None, max_length=200)
-    filters: SubscriptionFilter = Field(default_factory=SubscriptionFilter)
-
-    @field_validator("webhook_url")
-    @classmethod
-    def _webhook_url(cls, value: str) -> str:
-        return _http_url(value.strip())
-
-
-class SubscriptionView(BaseModel):
-    """A subscription as listed: everything but its secret, which is shown only when it is created."""
-
-    subscription_id: str
-    name: str | None = None
-    webhook_url: str
-    filters: SubscriptionFilter
-    enabled: bool
-    created_at: datetime
-
-
-class SubscriptionList(BaseModel):
-    subscriptions: list[SubscriptionView]
-
-
-class DeliveryAttempt(BaseModel):
-    at: datetime | None = None
-    status_code: int | None = None
-    latency_ms: float | None = None
-    error: str | None = None
-    response_snippet: str | None = None
-
-
-class DeliveryView(BaseModel):
-    webhook_id: str
-    subscription_id: str
-    event_id: str | None = None
-    event_version: int | None = None
-    change: str | None = None
-    status: str
-    attempts: list[DeliveryAttempt] = Field(default_factory=list)
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    delivered_at: datetime | None = None
-
-
-class DeliveryList(BaseModel):
-    deliveries: list[DeliveryView]

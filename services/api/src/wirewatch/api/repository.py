@@ -1,4 +1,4 @@
-"""The api's access to MongoDB: it reads what the pipeline wrote and owns only ``subscriptions``."""
+"""The api's access to MongoDB for articles and events (subscriptions and deliveries: ``subscription_store``)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import PyMongoError
 
-from wirewatch.contracts import EventSnapshot, Subscription
+from wirewatch.contracts import EventSnapshot
 
-from .models import ArticleView, DeliveryView, EventArticle, SubscriptionView
+from .models import ArticleView, EventArticle
 from .pagination import EventCursor, encode_cursor
 
 log = logging.getLogger("wirewatch.api")
@@ -89,28 +89,3 @@ class ApiRepository:
         page = docs[:limit]
         next_cursor = encode_cursor(page[-1]["last_seen"], page[-1]["_id"]) if len(docs) > limit else None
         return [s for s in map(_snapshot, page) if s is not None], next_cursor
-
-    # subscriptions
-
-    async def add_subscription(self, subscription: Subscription) -> None:
-        await self.subscriptions.insert_one({**subscription.model_dump(), "_id": subscription.subscription_id})
-
-    async def subscription(self, subscription_id: str) -> SubscriptionView | None:
-        doc = await self.subscriptions.find_one({"_id": subscription_id}, {"secret": 0})
-        return None if doc is None else SubscriptionView.model_validate(doc)
-
-    async def subscription_list(self, limit: int) -> list[SubscriptionView]:
-        cursor = self.subscriptions.find({}, {"secret": 0}).sort("created_at", DESCENDING).limit(limit)
-        return [SubscriptionView.model_validate(doc) async for doc in cursor]
-
-    async def delete_subscription(self, subscription_id: str) -> bool:
-        result = await self.subscriptions.delete_one({"_id": subscription_id})
-        return result.deleted_count == 1
-
-    async def deliveries_of(self, subscription_id: str, limit: int) -> list[DeliveryView]:
-        cursor = (
-            self.deliveries.find({"subscription_id": subscription_id})
-            .sort([("created_at", DESCENDING), ("_id", DESCENDING)])
-            .limit(limit)
-        )
-        return [DeliveryView.model_validate({**doc, "webhook_id": doc["_id"]}) async for doc in cursor]
