@@ -19,6 +19,7 @@ from rich.console import Console
 from .api_client import DEFAULT_API_URL, ApiClient, ApiError
 from .bus import DEFAULT_NATS_URL, BusUnavailableError
 from .dev import DEMO_PACE, DevOptions, run_dev
+from .enrich_commands import enrich as enrich_command
 from .eval_commands import eval_app
 from .ingest_command import run_ingest
 from .rendering import events_table, message_json, message_text, print_json, subscriptions_table
@@ -34,6 +35,7 @@ events_app = typer.Typer(no_args_is_help=True, help="Events, through the api.")
 app.add_typer(subscriptions_app, name="subscriptions")
 app.add_typer(events_app, name="events")
 app.add_typer(eval_app, name="eval")
+app.command("enrich")(enrich_command)
 
 NatsUrl = Annotated[str, typer.Option("--nats-url", envvar="WIREWATCH_NATS_URL", help="NATS server URL.")]
 ApiUrl = Annotated[str, typer.Option("--api-url", envvar="WIREWATCH_API_URL", help="Base URL of the api.")]
