@@ -13,3 +13,7 @@ eval_app = typer.Typer(no_args_is_help=True, help="Measure quality offline on la
 from .geo_eval import geo  # noqa: E402 - registered after the group exists
 
 eval_app.command("geo")(geo)
+
+from .extraction_eval import extraction  # noqa: E402 - registered after the group exists
+
+eval_app.command("extraction")(extraction)
