@@ -281,7 +281,8 @@ async def test_a_disabled_subscription_says_why_and_since_when_and_can_be_enable
     assert datetime.fromisoformat(view["disabled_at"]) == since + timedelta(days=5)
     assert datetime.fromisoformat(view["failing_since"]) == since
     # Replays of a disabled subscription are refused with the reason.
-    replay = await api.post(f"/v1/subscriptions/{sub_id}/replay", params={"since": T0.isoformat()})
+    an_hour_ago = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    replay = await api.post(f"/v1/subscriptions/{sub_id}/replay", params={"since": an_hour_ago})
     assert replay.status_code == 409
     assert "endpoint failing since" in replay.json()["detail"]
     enabled = await api.post(f"/v1/subscriptions/{sub_id}/enable")
