@@ -13,6 +13,7 @@ from .articles import build_articles_router
 from .deliveries import build_deliveries_router
 from .errors import install_error_handlers
 from .events import build_events_router
+from .feeds import build_feeds_router
 from .limits import BodyLimitMiddleware
 from .metrics import ApiMetrics, RequestMetricsMiddleware
 from .replays import ReplayPublisher
@@ -65,6 +66,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.include_router(build_subscriptions_router(subscription_store, replays, settings))
     app.include_router(build_deliveries_router(subscription_store, replays, settings))
     app.include_router(build_stream_router(hub, settings))
+    app.include_router(build_feeds_router(service.db, settings))
     # Outermost last: the metrics also count the 413s of the body limit.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestMetricsMiddleware, metrics=metrics)
