@@ -83,6 +83,27 @@ class ApiClient:
         except ValueError as exc:
             raise ApiError(f"the api answered {method} {path} with something that is not JSON") from exc
 
+    # feeds
+
+    def add_feed(
+        self, url: str, *, interval_seconds: int | None = None, source_name: str | None = None
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"url": url}
+        if interval_seconds is not None:
+            body["interval_seconds"] = interval_seconds
+        if source_name:
+            body["source_name"] = source_name
+        return _object(self._request("POST", "/v1/feeds", json=body))
+
+    def list_feeds(self) -> list[dict[str, Any]]:
+        return _items(self._request("GET", "/v1/feeds"), "feeds")
+
+    def get_feed(self, feed_id: str) -> dict[str, Any]:
+        return _object(self._request("GET", f"/v1/feeds/{feed_id}"))
+
+    def remove_feed(self, feed_id: str) -> None:
+        self._request("DELETE", f"/v1/feeds/{feed_id}")
+
 
 def _detail(response: httpx.Response) -> str:
     """The error's explanation: FastAPI-style ``detail``, an ``error`` field, or the start of the body."""
