@@ -21,6 +21,7 @@ from .bus import DEFAULT_NATS_URL, BusUnavailableError
 from .dev import DEMO_PACE, DevOptions, run_dev
 from .enrich_commands import enrich as enrich_command
 from .eval_commands import eval_app
+from .feed_commands import feeds_app
 from .ingest_command import run_ingest
 from .rendering import events_table, message_json, message_text, print_json, subscriptions_table
 from .stack import SERVICES, ports_from_env
@@ -35,6 +36,7 @@ events_app = typer.Typer(no_args_is_help=True, help="Events, through the api.")
 app.add_typer(subscriptions_app, name="subscriptions")
 app.add_typer(events_app, name="events")
 app.add_typer(eval_app, name="eval")
+app.add_typer(feeds_app, name="feeds")
 app.command("enrich")(enrich_command)
 
 NatsUrl = Annotated[str, typer.Option("--nats-url", envvar="WIREWATCH_NATS_URL", help="NATS server URL.")]
