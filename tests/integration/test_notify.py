@@ -3,121 +3,27 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from nats.aio.client import Client as NatsClient
-from pymongo import AsyncMongoClient
-from pymongo.asynchronous.database import AsyncDatabase
 from standardwebhooks import Webhook
 
-from wirewatch.contracts import (
-    DeadLetter,
-    EventChanged,
-    Subscription,
-    SubscriptionFilter,
-    event_subject,
-)
-from wirewatch.notify.main import NotifyService, create_service
-from wirewatch.notify.settings import NotifySettings
-from wirewatch.runtime import make_mongo_client
+from wirewatch.contracts import EventChanged
+from wirewatch.notify.main import NotifyService
 from wirewatch.testing import WebhookReceiver, eventually
+
+from .notify_support import SECRET, db, notify, start_notify
+from .notify_support import changed_event as _changed
+from .notify_support import collect_dead_letters as _dead_letters
+from .notify_support import delivery_with as _delivery
+from .notify_support import publish_event as _publish
+from .notify_support import subscribe as _subscribe
+from .notify_support import wait_for_delivery as _wait_for_delivery
 
 pytestmark = pytest.mark.connected
 
-SECRET = "whsec_" + base64.b64encode(b"integration-test-signing-key-32b").decode()
-
-
-def _changed(*, version: int = 1, change: str = "created", country: str = "AZ", **snapshot: Any) -> EventChanged:
-    fields: dict[str, Any] = {
-        "event_id": "evt_karabakh",
-        "version": version,
-        "title": "Azerbaijan launches military operation in Nagorno-Karabakh",
-        "category": "conflict",
-        "countries": [country],
-        "primary_country": country,
-        "first_seen": datetime(2023, 9, 19, 10, tzinfo=UTC),
-        "last_seen": datetime(2023, 9, 19, 12, tzinfo=UTC),
-        "article_count": 2,
-        "source_count": 2,
-        "article_ids": ["a1", "a2"],
-        **snapshot,
-    }
-    return EventChanged.model_validate({"change": change, "event": fields, "changed_at": datetime.now(UTC)})
-
-
-async def _publish(nc: NatsClient, changed: EventChanged) -> None:
-    subject = event_subject(changed.change, changed.event.category, changed.event.primary_country)
-    await nc.jetstream().publish(subject, changed.model_dump_json().encode())
-
-
-@pytest.fixture
-async def db(mongo_url: str, mongo_db_name: str) -> AsyncIterator[AsyncDatabase[dict[str, Any]]]:
-    client: AsyncMongoClient[dict[str, Any]] = make_mongo_client(mongo_url)
-    try:
-        yield client[mongo_db_name]
-    finally:
-        await client.close()
-
-
-@pytest.fixture
-async def notify(nats_url: str, mongo_url: str, mongo_db_name: str) -> AsyncIterator[NotifyService]:
-    service = create_service(
-        NotifySettings(
-            nats_url=nats_url,
-            mongo_url=mongo_url,
-            mongo_db=mongo_db_name,
-            allow_addresses=["127.0.0.1"],
-            api_base_url="http://127.0.0.1:8080",
-            delivery_schedule=(0, 0.2, 0.3, 0.3),
-            delivery_timeout=5.0,
-            subscription_cache_seconds=0.5,
-            retry_delays=(0.1,),
-        )
-    )
-    await service.start()
-    try:
-        yield service
-    finally:
-        await service.stop()
-
-
-async def _subscribe(db: AsyncDatabase[dict[str, Any]], subscription_id: str, url: str, **filters: Any) -> Subscription:
-    subscription = Subscription(
-        subscription_id=subscription_id,
-        webhook_url=url,
-        secret=SECRET,
-        filters=SubscriptionFilter.model_validate(filters),
-        created_at=datetime.now(UTC),
-    )
-    await db["subscriptions"].insert_one({**subscription.model_dump(), "_id": subscription_id})
-    return subscription
-
-
-async def _delivery(db: AsyncDatabase[dict[str, Any]], subscription_id: str, status: str) -> dict[str, Any] | None:
-    return await db["deliveries"].find_one({"subscription_id": subscription_id, "status": status})
-
-
-async def _wait_for_delivery(
-    db: AsyncDatabase[dict[str, Any]], subscription_id: str, status: str, what: str
-) -> dict[str, Any]:
-    found = await eventually(lambda: _delivery(db, subscription_id, status), what=what)
-    assert isinstance(found, dict)
-    return found
-
-
-async def _dead_letters(nc: NatsClient) -> list[DeadLetter]:
-    letters: list[DeadLetter] = []
-
-    async def on_msg(msg: Any) -> None:
-        letters.append(DeadLetter.model_validate_json(msg.data))
-
-    await nc.subscribe("dlq.notify", cb=on_msg)
-    return letters
+__all__ = ["db", "notify", "start_notify"]  # fixtures used by the tests below
 
 
 async def test_matching_subscription_gets_one_signed_webhook_and_others_nothing(
