@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnProcess
 from typing import Any
@@ -21,12 +22,14 @@ from .extraction import ExtractedPage, extract_page
 # A worker that cannot import trafilatura within this long is broken, not slow.
 _START_TIMEOUT = 60.0
 
+Extract = Callable[[str | bytes, str | None], ExtractedPage]
+
 
 class ExtractionError(Exception):
     """The page could not be extracted (took too long, crashed its worker, or raised); says why in words."""
 
 
-def _serve(conn: Connection) -> None:
+def _serve(conn: Connection, extract: Extract) -> None:
     """Worker loop: receive ``(html, url)``, answer ``("ok", page)`` or ``("error", words)``; stop on EOF."""
     conn.send(("ready", None))
     while True:
@@ -35,17 +38,19 @@ def _serve(conn: Connection) -> None:
         except (EOFError, OSError):
             return
         try:
-            answer: tuple[str, Any] = ("ok", extract_page(html, url))
+            answer: tuple[str, Any] = ("ok", extract(html, url))
         except Exception as exc:  # noqa: BLE001 - any failure is this page's, reported back in words
             answer = ("error", f"{type(exc).__name__}: {exc}")
         conn.send(answer)
 
 
 class _Worker:
-    def __init__(self) -> None:
+    def __init__(self, extract: Extract) -> None:
         context = multiprocessing.get_context("spawn")
         self.conn, child = context.Pipe()
-        self.process: SpawnProcess = context.Process(target=_serve, args=(child,), daemon=True, name="extraction")
+        self.process: SpawnProcess = context.Process(
+            target=_serve, args=(child, extract), daemon=True, name="extraction"
+        )
         self.process.start()
         child.close()
         if not self.conn.poll(_START_TIMEOUT):
@@ -80,10 +85,14 @@ class _Worker:
 
 
 class ExtractionWorkers:
-    """At most ``workers`` pages extracted at once, each in its own process and within ``timeout`` seconds."""
+    """At most ``workers`` pages extracted at once, each in its own process and within ``timeout`` seconds.
 
-    def __init__(self, *, workers: int, timeout: float) -> None:
+    ``extract`` must be a module-level function (the worker process imports it by name); tests swap in others.
+    """
+
+    def __init__(self, *, workers: int, timeout: float, extract: Extract = extract_page) -> None:
         self._timeout = timeout
+        self._extract = extract
         self._slots = asyncio.Semaphore(workers)
         self._idle: list[_Worker] = []
         self._all: set[_Worker] = set()
@@ -106,7 +115,7 @@ class ExtractionWorkers:
             return page, time.perf_counter() - started
 
     async def _start(self) -> _Worker:
-        worker = await asyncio.to_thread(_Worker)
+        worker = await asyncio.to_thread(_Worker, self._extract)
         self._all.add(worker)
         return worker
 
