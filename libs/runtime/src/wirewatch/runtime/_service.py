@@ -72,7 +72,7 @@ class Service:
     async def start(self) -> None:
         nc = await nats.connect(self.settings.nats_url, name=f"wirewatch-{self.name}-provision")
         try:
-            await provision_streams(nc.jetstream())
+            await provision_streams(nc.jetstream(), replicas=self.settings.stream_replicas)
         finally:
             await nc.close()
         await self.broker.connect()

@@ -23,6 +23,10 @@ class ServiceSettings(BaseSettings):
         default="mongodb://127.0.0.1:27017", validation_alias=AliasChoices("WIREWATCH_MONGO_URL", "mongo_url")
     )
     mongo_db: str = Field(default="wirewatch", validation_alias=AliasChoices("WIREWATCH_MONGO_DB", "mongo_db"))
+    # 3 on a 3-node JetStream cluster; 1 on a single server (the embedded stack), which refuses more.
+    stream_replicas: int = Field(
+        default=1, ge=1, le=5, validation_alias=AliasChoices("WIREWATCH_STREAM_REPLICAS", "stream_replicas")
+    )
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("WIREWATCH_LOG_LEVEL", "log_level"))
     host: str = "127.0.0.1"
     port: int = 0
