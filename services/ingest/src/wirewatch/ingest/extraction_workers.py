@@ -22,6 +22,9 @@ from .extraction import ExtractedPage, extract_page
 # A worker that cannot import trafilatura within this long is broken, not slow.
 _START_TIMEOUT = 60.0
 
+# A worker is replaced after this many pages, so whatever lxml or trafilatura's caches hold on to cannot grow forever.
+MAX_PAGES_PER_WORKER = 500
+
 Extract = Callable[[str | bytes, str | None], ExtractedPage]
 
 
@@ -53,6 +56,7 @@ class _Worker:
         )
         self.process.start()
         child.close()
+        self.pages = 0
         if not self.conn.poll(_START_TIMEOUT):
             self.kill()
             raise ExtractionError("extraction worker did not start")
@@ -60,6 +64,7 @@ class _Worker:
 
     def run(self, html: str | bytes, url: str | None, timeout: float) -> ExtractedPage:
         """Blocking round trip (called in a thread); kills the worker when the answer is late."""
+        self.pages += 1
         try:
             self.conn.send((html, url))
             ready = self.conn.poll(timeout)
@@ -105,13 +110,21 @@ class ExtractionWorkers:
                 raise ExtractionError("extraction workers are shut down")
             worker = self._idle.pop() if self._idle else await self._start()
             started = time.perf_counter()
+            reusable = False
             try:
                 page = await asyncio.to_thread(worker.run, html, url, self._timeout)
+                reusable = True
+            except ExtractionError:
+                reusable = True  # the page's fault; a worker that hung or died is no longer alive
+                raise
             finally:
-                if worker.alive and not self._closed:
+                # Not reused: cancelled mid-page (its thread may still be talking to it), closed, or retired
+                # after its share of pages.
+                if reusable and worker.alive and not self._closed and worker.pages < MAX_PAGES_PER_WORKER:
                     self._idle.append(worker)
                 else:
                     self._all.discard(worker)
+                    worker.kill()
             return page, time.perf_counter() - started
 
     async def _start(self) -> _Worker:
