@@ -70,7 +70,7 @@ def parse_feed(body: bytes, *, content_type: str | None = None, url: str | None 
 def _looks_like_json(body: bytes, content_type: str | None) -> bool:
     if content_type and "json" in content_type.lower():
         return True
-    return body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+    return body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in {b"{", b"["}
 
 
 def _describe(exc: object) -> str:
