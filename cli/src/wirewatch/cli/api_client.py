@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Self
 
@@ -40,22 +40,36 @@ class ApiClient:
     def close(self) -> None:
         self._http.close()
 
-    def create_subscription(
-        self, *, webhook_url: str, countries: Sequence[str], categories: Sequence[str], name: str | None
-    ) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "webhook_url": webhook_url,
-            "filters": {"countries": list(countries), "categories": list(categories)},
-        }
-        if name:
-            body["name"] = name
-        return _object(self._request("POST", "/v1/subscriptions", json=body))
+    def create_subscription(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        return _object(self._request("POST", "/v1/subscriptions", json=dict(body)))
 
     def list_subscriptions(self) -> list[dict[str, Any]]:
         return _items(self._request("GET", "/v1/subscriptions"), "subscriptions")
 
     def remove_subscription(self, subscription_id: str) -> None:
         self._request("DELETE", f"/v1/subscriptions/{subscription_id}")
+
+    def get_subscription(self, subscription_id: str) -> dict[str, Any]:
+        return _object(self._request("GET", f"/v1/subscriptions/{subscription_id}"))
+
+    def rotate_secret(self, subscription_id: str, overlap_seconds: int) -> dict[str, Any]:
+        body = {"overlap_seconds": overlap_seconds}
+        return _object(self._request("POST", f"/v1/subscriptions/{subscription_id}/rotate-secret", json=body))
+
+    def enable_subscription(self, subscription_id: str) -> dict[str, Any]:
+        return _object(self._request("POST", f"/v1/subscriptions/{subscription_id}/enable"))
+
+    def list_deliveries(self, subscription_id: str, *, status: str | None, limit: int) -> list[dict[str, Any]]:
+        params: dict[str, Any] = {"limit": limit} | ({"status": status} if status else {})
+        return _items(
+            self._request("GET", f"/v1/subscriptions/{subscription_id}/deliveries", params=params), "deliveries"
+        )
+
+    def replay_since(self, subscription_id: str, since: str) -> dict[str, Any]:
+        return _object(self._request("POST", f"/v1/subscriptions/{subscription_id}/replay", params={"since": since}))
+
+    def replay_delivery(self, webhook_id: str) -> dict[str, Any]:
+        return _object(self._request("POST", f"/v1/deliveries/{webhook_id}/replay"))
 
     def list_events(
         self, *, country: str | None = None, category: str | None = None, limit: int | None = None

@@ -23,15 +23,15 @@ from .enrich_commands import enrich as enrich_command
 from .eval_commands import eval_app
 from .feed_commands import feeds_app
 from .ingest_command import run_ingest
-from .rendering import events_table, message_json, message_text, print_json, subscriptions_table
+from .rendering import events_table, message_json, message_text, print_json
 from .stack import SERVICES, ports_from_env
+from .subscription_commands import subscriptions_app
 from .tail import tail as tail_subject
 
 EXIT_FAILED = 1
 EXIT_UNAVAILABLE = 3
 
 app = typer.Typer(no_args_is_help=True, help="wirewatch: news articles in, deduplicated and enriched events out.")
-subscriptions_app = typer.Typer(no_args_is_help=True, help="Webhook subscriptions, through the api.")
 events_app = typer.Typer(no_args_is_help=True, help="Events, through the api.")
 app.add_typer(subscriptions_app, name="subscriptions")
 app.add_typer(events_app, name="events")
@@ -167,62 +167,6 @@ def tail(
     except Exception as exc:  # noqa: BLE001 - e.g. an invalid subject; say what nats-py said
         _fail(f"{type(exc).__name__}: {exc}")
     raise typer.Exit(code)
-
-
-@subscriptions_app.command("add")
-def subscriptions_add(
-    url: Annotated[str, typer.Option("--url", help="Webhook URL that receives the events.")],
-    country: Annotated[list[str] | None, typer.Option("--country", help="ISO country code; repeatable.")] = None,
-    category: Annotated[list[str] | None, typer.Option("--category", help="Event category; repeatable.")] = None,
-    name: Annotated[str | None, typer.Option("--name", help="A name to recognise it by.")] = None,
-    api_url: ApiUrl = DEFAULT_API_URL,
-    token: Token = None,
-    as_json: AsJson = False,
-) -> None:
-    """Subscribe a webhook to events (filters: any country / category unless given)."""
-    try:
-        with ApiClient(api_url, token=token) as api:
-            created = api.create_subscription(
-                webhook_url=url, countries=country or [], categories=category or [], name=name
-            )
-    except ApiError as exc:
-        _api_failure(exc)
-    if as_json:
-        print_json(created)
-        return
-    out = _out()
-    out.print(subscriptions_table([created]))
-    if secret := created.get("secret"):
-        out.print(f"signing secret (shown once, keep it to verify webhooks): {secret}", highlight=False, soft_wrap=True)
-
-
-@subscriptions_app.command("list")
-def subscriptions_list(api_url: ApiUrl = DEFAULT_API_URL, token: Token = None, as_json: AsJson = False) -> None:
-    """List the subscriptions."""
-    try:
-        with ApiClient(api_url, token=token) as api:
-            subscriptions = api.list_subscriptions()
-    except ApiError as exc:
-        _api_failure(exc)
-    if as_json:
-        print_json([{k: v for k, v in sub.items() if k != "secret"} for sub in subscriptions])
-    else:
-        _out().print(subscriptions_table(subscriptions))
-
-
-@subscriptions_app.command("remove")
-def subscriptions_remove(
-    subscription_id: Annotated[str, typer.Argument(help="The subscription's id.")],
-    api_url: ApiUrl = DEFAULT_API_URL,
-    token: Token = None,
-) -> None:
-    """Remove a subscription."""
-    try:
-        with ApiClient(api_url, token=token) as api:
-            api.remove_subscription(subscription_id)
-    except ApiError as exc:
-        _api_failure(exc)
-    _out().print(f"removed subscription {subscription_id}", highlight=False)
 
 
 @events_app.command("list")

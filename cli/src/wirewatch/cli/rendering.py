@@ -74,7 +74,7 @@ def subscriptions_table(subscriptions: Iterable[Mapping[str, Any]]) -> Table:
     table = Table(title="Subscriptions", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     table.add_column("id", overflow="fold", min_width=12)
     table.add_column("name", overflow="fold")
-    table.add_column("webhook url", overflow="fold", min_width=20, ratio=1)
+    table.add_column("target", overflow="fold", min_width=20, ratio=1)
     table.add_column("countries", overflow="fold", min_width=9)
     table.add_column("categories", overflow="fold", min_width=10)
     table.add_column("enabled", no_wrap=True)
@@ -83,10 +83,10 @@ def subscriptions_table(subscriptions: Iterable[Mapping[str, Any]]) -> Table:
         table.add_row(
             str(sub.get("subscription_id") or sub.get("id") or ""),
             str(sub.get("name") or ""),
-            str(sub.get("webhook_url") or sub.get("url") or ""),
+            str(sub.get("webhook_url") or sub.get("nats_subject") or sub.get("url") or ""),
             ", ".join(filters.get("countries") or []) or "any",
             ", ".join(filters.get("categories") or []) or "any",
-            "yes" if sub.get("enabled", True) else "no",
+            "yes" if sub.get("enabled", True) else f"no: {sub.get('disabled_reason') or 'disabled'}",
         )
     return table
 
