@@ -20,7 +20,7 @@ from wirewatch.contracts import (
 )
 from wirewatch.enrich.main import create_service
 from wirewatch.enrich.settings import EnrichSettings
-from wirewatch.runtime import make_mongo_client
+from wirewatch.runtime import make_mongo_client, provision_streams
 from wirewatch.testing import eventually
 
 pytestmark = pytest.mark.connected
@@ -147,3 +147,35 @@ async def test_older_revision_is_not_stored_over_a_newer_one(enrich, nats_client
     doc = await articles.find_one({"_id": newer.article_id})
     assert doc is not None
     assert doc["enriched_revision"] == 2
+
+
+async def test_a_backlog_is_enriched_in_batches_each_message_acked_once(
+    nats_url: str, mongo_url: str, mongo_db_name: str, nats_client: NatsClient, articles
+) -> None:
+    # Published before the service starts: the first pull fetch brings several at once.
+    await provision_streams(nats_client.jetstream())
+    published = await _collect(nats_client, ARTICLES_ENRICHED)
+    backlog = [
+        _article().model_copy(update={"article_id": f"backlog{i:017d}", "title": f"{TITLE} ({i})"}) for i in range(12)
+    ]
+    for article in backlog:
+        await _store_as_ingest_would(articles, article)
+        await _publish(nats_client, article)
+    service = create_service(
+        EnrichSettings(nats_url=nats_url, mongo_url=mongo_url, mongo_db=mongo_db_name, batch_size=8)
+    )
+    await service.start()
+    try:
+        await eventually(lambda: len(published) == len(backlog), what="the backlog enriched", timeout=30)
+        registry = service.registry
+        batches = registry.get_sample_value("wirewatch_enrich_batch_size_count")
+        assert batches is not None
+        assert batches < len(backlog)  # fewer NLP batches than articles: they were enriched together
+        ok = registry.get_sample_value("wirewatch_messages_total", {"service": "enrich", "outcome": "ok"})
+        assert ok == len(backlog)
+        stored = await articles.count_documents({"enriched_revision": 1})
+        assert stored == len(backlog)
+        ids = {ArticleEnriched.model_validate_json(m.data).article.article_id for m in published}
+        assert ids == {a.article_id for a in backlog}
+    finally:
+        await service.stop()

@@ -48,16 +48,20 @@ CASES = [
     ),
     (
         "Gunmen abduct 40 villagers",
-        "Armed men kidnapped forty villagers; the hostages were taken into the forest. Relatives say the abducted "
-        "include children.",
+        (
+            "Armed men kidnapped forty villagers; the hostages were taken into the forest. Relatives say the abducted "
+            "include children."
+        ),
         "conflict",
         "Violence against civilians",
         "Abduction/forced disappearance",
     ),
     (
         "Police fire on protesters, killing three",
-        "Security forces opened fire on a protest; protesters were killed as demonstrators marched on parliament, "
-        "witnesses said live ammunition was used.",
+        (
+            "Security forces opened fire on a protest; protesters were killed as demonstrators marched on parliament, "
+            "witnesses said live ammunition was used."
+        ),
         "unrest",
         "Protests",
         "Excessive force against protesters",
@@ -85,8 +89,10 @@ CASES = [
     ),
     (
         "Search-and-rescue teams comb rubble after quake",
-        "Rescue teams from five countries joined the search for survivors; the quake's epicentre was in the "
-        "mountains and the death toll rose overnight.",
+        (
+            "Rescue teams from five countries joined the search for survivors; the quake's epicentre was in the "
+            "mountains and the death toll rose overnight."
+        ),
         "disaster",
         "disaster, accident and emergency incident",
         None,
