@@ -57,10 +57,14 @@ class _Worker:
         self.process.start()
         child.close()
         self.pages = 0
-        if not self.conn.poll(_START_TIMEOUT):
+        try:
+            started = self.conn.poll(_START_TIMEOUT) and self.conn.recv()
+        except (EOFError, OSError):
+            # E.g. the main module of a script without an ``if __name__ == "__main__"`` guard ran again in it.
+            started = False
+        if not started:
             self.kill()
             raise ExtractionError("extraction worker did not start")
-        self.conn.recv()
 
     def run(self, html: str | bytes, url: str | None, timeout: float) -> ExtractedPage:
         """Blocking round trip (called in a thread); kills the worker when the answer is late."""
