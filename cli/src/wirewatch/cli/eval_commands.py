@@ -17,3 +17,7 @@ eval_app.command("geo")(geo)
 from .extraction_eval import extraction  # noqa: E402 - registered after the group exists
 
 eval_app.command("extraction")(extraction)
+
+from .cluster_commands import eval_cluster  # noqa: E402 - registered after the group exists
+
+eval_app.command("cluster")(eval_cluster)

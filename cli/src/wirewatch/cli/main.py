@@ -18,6 +18,7 @@ from rich.console import Console
 
 from .api_client import DEFAULT_API_URL, ApiClient, ApiError
 from .bus import DEFAULT_NATS_URL, BusUnavailableError
+from .cluster_commands import cluster as cluster_command
 from .dev import DEMO_PACE, DevOptions, run_dev
 from .enrich_commands import enrich as enrich_command
 from .eval_commands import eval_app
@@ -38,6 +39,7 @@ app.add_typer(events_app, name="events")
 app.add_typer(eval_app, name="eval")
 app.add_typer(feeds_app, name="feeds")
 app.command("enrich")(enrich_command)
+app.command("cluster")(cluster_command)
 
 NatsUrl = Annotated[str, typer.Option("--nats-url", envvar="WIREWATCH_NATS_URL", help="NATS server URL.")]
 ApiUrl = Annotated[str, typer.Option("--api-url", envvar="WIREWATCH_API_URL", help="Base URL of the api.")]

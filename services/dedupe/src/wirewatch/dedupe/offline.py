@@ -12,8 +12,11 @@ from datetime import timedelta
 from .copies import KnownCopy, copy_signature, find_original
 from .events import EventState
 from .features import ArticleFeatures
+from .quality import bcubed
 from .scoring import ClusteringPolicy, Decision, choose_event
 from .signatures import Signature
+
+__all__ = ["OfflineClusterer", "bcubed"]
 
 
 @dataclass
@@ -85,24 +88,3 @@ class OfflineClusterer:
         self._hashes.setdefault(content_hash, set()).add(article_id)
         for band in signature.bands:
             self._bands.setdefault(band, set()).add(article_id)
-
-
-def bcubed(predicted: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
-    """B-cubed precision, recall and F1 of a clustering against gold labels (items in both only)."""
-    items = [i for i in gold if i in predicted]
-    if not items:
-        return 0.0, 0.0, 0.0
-    by_pred: dict[str, set[str]] = {}
-    by_gold: dict[str, set[str]] = {}
-    for item in items:
-        by_pred.setdefault(predicted[item], set()).add(item)
-        by_gold.setdefault(gold[item], set()).add(item)
-    precision = recall = 0.0
-    for item in items:
-        same_pred, same_gold = by_pred[predicted[item]], by_gold[gold[item]]
-        both = len(same_pred & same_gold)
-        precision += both / len(same_pred)
-        recall += both / len(same_gold)
-    precision, recall = precision / len(items), recall / len(items)
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
