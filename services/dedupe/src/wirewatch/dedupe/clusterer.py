@@ -22,10 +22,10 @@ from wirewatch.contracts import ArticleEnriched, EventChanged
 from wirewatch.runtime import RetryLater
 
 from .copies import copy_signature, find_original
-from .events import EventState, applied_key, changed_fields, event_id_for
+from .events import EventState, applied_key, changed_fields, event_id_for, new_keys
 from .features import ArticleFeatures, features_from_enriched
 from .repository import DedupeRepository
-from .scoring import ClusteringPolicy, Decision, choose_event
+from .scoring import MAX_CANDIDATES, ClusteringPolicy, Decision, choose_event
 from .signatures import Signature
 
 MAX_ATTEMPTS = 8
@@ -59,7 +59,7 @@ class ArticleClusterer:
         *,
         policy: ClusteringPolicy | None = None,
         window: timedelta = timedelta(days=7),
-        max_candidates: int = 100,
+        max_candidates: int = MAX_CANDIDATES,
         on_conflict: Callable[[str], None] | None = None,
     ) -> None:
         self.repository = repository
@@ -108,6 +108,7 @@ class ArticleClusterer:
                 after = event.with_article(ctx.features)
             change, record = self._change(event, after, ctx, decision)
             if await self.repository.replace_event(after.with_change(ctx.key, record), event.version):
+                await self.repository.index_event(after.event_id, new_keys(event, after))
                 return await self._finish(change, record, decision, ctx)
             self._on_conflict("version")
             event = await self.repository.load_event(event.event_id)
@@ -137,6 +138,7 @@ class ArticleClusterer:
                     if existing is not None and ctx.key in existing.applied:
                         return await self._replay(existing, ctx)
                     raise RetryLater(f"event {own_id} exists without this article")
+                await self.repository.index_event(own_id, event.keys)
                 created = (change, record, decision)
             if await self.repository.advance_creation_sequence(seen):
                 return await self._finish(*created, ctx)
@@ -175,6 +177,8 @@ class ArticleClusterer:
 
     async def _replay(self, event: EventState, ctx: _Context) -> Outcome:
         """This revision was applied before: restore its bookkeeping and hand back the same change."""
+        # A crash may have come between the event write and its postings: list it again (repeats are harmless).
+        await self.repository.index_event(event.event_id, event.keys)
         record = event.change_for(ctx.key)
         if record is None:  # older than the kept change log: publish the current state instead
             change = EventChanged(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from wirewatch.contracts import UNKNOWN_CATEGORY, EventSnapshot, EventType, Place
@@ -261,6 +261,17 @@ class EventState:
             applied=tuple(doc.get("applied") or ()),
             recent_changes=tuple(doc.get("recent_changes") or ()),
         )
+
+
+def new_keys(before: EventState | None, after: EventState) -> list[str]:
+    """Lookup keys ``after`` has and ``before`` had not: the postings to add the event to."""
+    old = set(before.keys) if before is not None else set()
+    return [k for k in after.keys if k not in old]
+
+
+def in_window(event: EventState, at: datetime, window: timedelta) -> bool:
+    """Active and close enough in time to ``at`` to be a candidate."""
+    return event.status == "active" and event.last_seen >= at - window and event.first_seen <= at + window
 
 
 def changed_fields(before: EventSnapshot | None, after: EventSnapshot) -> list[str]:

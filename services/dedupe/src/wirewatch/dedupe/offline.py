@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from .copies import KnownCopy, copy_signature, find_original
-from .events import EventState
+from .events import EventState, in_window, new_keys
 from .features import ArticleFeatures
 from .quality import bcubed
-from .scoring import ClusteringPolicy, Decision, choose_event
+from .retrieval import add_posting, rank_candidates
+from .scoring import MAX_CANDIDATES, ClusteringPolicy, Decision, choose_event
 from .signatures import Signature
 
 __all__ = ["OfflineClusterer", "bcubed"]
@@ -25,10 +26,10 @@ class OfflineClusterer:
 
     policy: ClusteringPolicy = field(default_factory=ClusteringPolicy)
     window: timedelta = timedelta(days=7)
-    max_candidates: int = 100
+    max_candidates: int = MAX_CANDIDATES
     events: dict[str, EventState] = field(default_factory=dict)
     decisions: dict[str, Decision] = field(default_factory=dict)
-    _keys: dict[str, set[str]] = field(default_factory=dict)
+    _postings: dict[str, list[str]] = field(default_factory=dict)
     _copies: dict[str, KnownCopy] = field(default_factory=dict)
     _bands: dict[int, set[str]] = field(default_factory=dict)
     _hashes: dict[str, set[str]] = field(default_factory=dict)
@@ -62,19 +63,15 @@ class OfflineClusterer:
         return {a: d.event_id for a, d in self.decisions.items() if d.event_id is not None}
 
     def _candidates(self, features: ArticleFeatures) -> list[EventState]:
-        ids: set[str] = set()
-        for key in features.keys:
-            ids |= self._keys.get(key, set())
-        recent = [self.events[i] for i in ids if self.events[i].last_seen >= features.at - self.window]
-        recent.sort(key=lambda e: (-e.last_seen.timestamp(), e.event_id))
-        return recent[: self.max_candidates]
+        ranked = rank_candidates(
+            (self._postings.get(key, []) for key in features.keys), exclude=None, limit=self.max_candidates
+        )
+        return [e for e in map(self.events.__getitem__, ranked) if in_window(e, features.at, self.window)]
 
     def _store(self, event: EventState) -> None:
         previous = self.events.get(event.event_id)
-        for key in previous.keys if previous else []:
-            self._keys[key].discard(event.event_id)
-        for key in event.keys:
-            self._keys.setdefault(key, set()).add(event.event_id)
+        for key in new_keys(previous, event):
+            self._postings[key] = add_posting(self._postings.get(key, []), event.event_id)
         self.events[event.event_id] = event
 
     def _neighbours(self, content_hash: str, signature: Signature) -> list[KnownCopy]:

@@ -1,4 +1,4 @@
-"""Dedupe's MongoDB access: ``events`` (owned), ``dedupe_index`` and ``dedupe_state`` (owned) and the
+"""Dedupe's MongoDB access: ``events``, ``dedupe_index``, ``dedupe_postings``, ``dedupe_state`` (all owned) and the
 ``dedupe`` field of ``articles``.
 
 Every write is conditional or keyed by a stable id, so replicas and redeliveries cannot double-apply anything.
@@ -9,12 +9,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from .copies import KnownCopy
-from .events import EventState
+from .events import EventState, in_window
 from .features import ArticleFeatures
+from .retrieval import POSTINGS_PER_KEY, rank_candidates
 from .signatures import Signature
 
 _CREATION = "creation"
@@ -28,11 +30,11 @@ class DedupeRepository:
         self.events = db["events"]
         self.copies = db["dedupe_index"]
         self.state = db["dedupe_state"]
+        self.postings = db["dedupe_postings"]
         self.index_ttl = index_ttl
 
     async def ensure_indexes(self) -> None:
-        # Candidate lookup: multikey on keys, newest first, so cost follows matching recent events only.
-        await self.events.create_index([("keys", 1), ("last_seen", -1)])
+        # Candidate lookup goes through dedupe_postings (by _id); `keys` stays on the event for inspection.
         await self.events.create_index("members")
         await self.events.create_index("applied")
         await self.events.create_index([("last_seen", -1)])
@@ -60,23 +62,39 @@ class DedupeRepository:
     async def candidates(
         self, features: ArticleFeatures, *, window: timedelta, limit: int, exclude: str
     ) -> list[EventState]:
-        """Active events sharing a key with the article and seen within ``window`` of it, newest first."""
-        cursor = (
-            self.events.find(
-                {
-                    "keys": {"$in": features.keys},
-                    "status": "active",
-                    "last_seen": {"$gte": features.at - window},
-                    "first_seen": {"$lte": features.at + window},
-                    "_id": {"$ne": exclude},
-                },
-                # The change log and member lists are for idempotency only; scoring does not need them.
-                projection={"recent_changes": 0, "members": 0, "applied": 0},
-            )
-            .sort([("last_seen", -1), ("_id", 1)])
-            .limit(limit)
+        """Active events sharing the most keys with the article, seen within ``window`` of it.
+
+        Two bounded reads (the article's posting lists, then at most ``limit`` events by id), so the cost does not
+        grow with the number of stored events.
+        """
+        postings = {
+            doc["_id"]: doc.get("events") or [] async for doc in self.postings.find({"_id": {"$in": features.keys}})
+        }
+        ranked = rank_candidates((postings.get(k, []) for k in features.keys), exclude=exclude, limit=limit)
+        if not ranked:
+            return []
+        # The change log and member lists are for idempotency only; scoring does not need them.
+        cursor = self.events.find(
+            {"_id": {"$in": ranked}}, projection={"recent_changes": 0, "members": 0, "applied": 0}
         )
-        return [EventState.from_document(doc) async for doc in cursor]
+        found = {doc["_id"]: EventState.from_document(doc) async for doc in cursor}
+        return [e for e in (found.get(i) for i in ranked) if e is not None and in_window(e, features.at, window)]
+
+    async def index_event(self, event_id: str, keys: list[str]) -> None:
+        """List ``event_id`` under ``keys`` (newest last, each list bounded). Repeats are harmless."""
+        if not keys:
+            return
+        await self.postings.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": key},
+                    {"$push": {"events": {"$each": [event_id], "$slice": -POSTINGS_PER_KEY}}},
+                    upsert=True,
+                )
+                for key in keys
+            ],
+            ordered=False,
+        )
 
     async def insert_event(self, event: EventState) -> bool:
         """Insert a new event; False when one with its id exists (a redelivery's earlier attempt)."""

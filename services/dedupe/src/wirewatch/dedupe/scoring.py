@@ -13,6 +13,9 @@ from .terms import cosine
 
 DecisionKind = Literal["create", "join", "duplicate", "revision"]
 
+# Events scored per article at most: retrieval ranks by shared keys, so the right event is among the first few.
+MAX_CANDIDATES = 40
+
 
 @dataclass(frozen=True, slots=True)
 class ClusteringPolicy:
