@@ -17,6 +17,13 @@ from typing import Literal
 Kind = Literal["body", "redirect", "endless", "drip"]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client hanging up mid-page is what several tests do on purpose: not worth a traceback."""
+
+
 @dataclass(frozen=True)
 class Page:
     body: bytes = b""
@@ -45,8 +52,7 @@ class PageServer:
             def do_GET(self) -> None:
                 owner._serve(self)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         return self
 
