@@ -24,6 +24,7 @@ for _name in ("trafilatura", "htmldate", "courlan"):
 
 # Pages with more elements than this are not worth the time (generated listings, endless comment threads).
 MAX_TREE_ELEMENTS = 200_000
+MAX_TITLE_CHARS = 1000
 _CONFIG = trafilatura.settings.use_config()
 _CONFIG.set("DEFAULT", "MAX_TREE_SIZE", str(MAX_TREE_ELEMENTS))
 
@@ -54,8 +55,9 @@ class ExtractedPage:
     description: str | None = None
 
 
-def _squash(value: str | None) -> str:
-    return " ".join((value or "").split())
+def _squash(value: str | None, limit: int = 500) -> str:
+    """Whitespace collapsed, cut at ``limit`` characters (a page can put anything in its title or byline)."""
+    return " ".join((value or "").split())[:limit]
 
 
 def _meta(tree: HtmlElement, *names: str) -> list[str]:
@@ -134,9 +136,9 @@ def declared_published_at(tree: HtmlElement, now: datetime | None = None) -> dat
 def declared_title(tree: HtmlElement) -> str:
     """``og:title``, else ``<title>``: the fallback when trafilatura finds no article in the page."""
     for content in _meta(tree, "og:title", "twitter:title"):
-        return _squash(content)
+        return _squash(content, MAX_TITLE_CHARS)
     title = tree.find(".//title")
-    return _squash(title.text_content()) if title is not None else ""
+    return _squash(title.text_content(), MAX_TITLE_CHARS) if title is not None else ""
 
 
 def _day(value: str | None, now: datetime) -> datetime | None:
@@ -170,7 +172,7 @@ def extract_page(html: bytes | str, url: str | None = None) -> ExtractedPage:
     if document is None or isinstance(document, dict):
         return ExtractedPage(title=title, lang=lang, canonical_url=canonical, published_at=published)
     return ExtractedPage(
-        title=_squash(document.title) or title,
+        title=_squash(document.title, MAX_TITLE_CHARS) or title,
         text=(document.text or "").strip(),
         author=_squash(document.author) or None,
         published_at=published or _day(document.date, now),
