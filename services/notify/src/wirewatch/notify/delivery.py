@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from wirewatch.contracts import Subscription, WebhookDeliveryRequested
 
+from .attempt_log import AttemptLog
 from .context import DeliveryContext
 from .deadletters import DeadLetterSink, attempt_history
 from .metrics import NotifyMetrics, attempt_result
@@ -30,6 +32,7 @@ log = logging.getLogger("wirewatch.notify")
 # Statuses whose Retry-After the endpoint may use to ask for a longer pause.
 _RETRY_AFTER_STATUSES = frozenset({429, 503})
 _GONE = 410
+_BODY_CACHE_SIZE = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,7 @@ class DeliveryWorker:
         subscriptions: SubscriptionRepository,
         lookup: SubscriptionCache,
         deliveries: DeliveryRepository,
+        attempts: AttemptLog,
         targets: DeliveryTargets,
         dead_letters: DeadLetterSink,
         schedule: RetrySchedule,
@@ -69,6 +73,7 @@ class DeliveryWorker:
         self._subscriptions = subscriptions
         self._lookup = lookup
         self._deliveries = deliveries
+        self._attempts = attempts
         self._targets = targets
         self._dead_letters = dead_letters
         self._schedule = schedule
@@ -76,30 +81,45 @@ class DeliveryWorker:
         self._api_base_url = api_base_url
         self._max_payload_bytes = max_payload_bytes
         self._disable_after = timedelta(seconds=disable_after)
+        self._bodies: OrderedDict[tuple[str, int, str], bytes] = OrderedDict()
 
-    async def prepare(self, request: WebhookDeliveryRequested, ctx: DeliveryContext) -> Pending | None:
-        """The delivery still to make, or None when it is already settled (the message is then settled here)."""
-        delivery = await self._deliveries.get(request.webhook_id)
-        attempts_before = len(delivery.get("attempts") or []) if delivery else 0
-        if delivery is None:  # the request outlived its record (dropped database): recreate it
-            await self._deliveries.create_pending(
-                request.webhook_id, request.subscription_id, request.event, datetime.now(UTC)
-            )
-        elif delivery["status"] in FINAL_STATUSES:
-            log.debug("delivery already settled", extra={"webhook_id": request.webhook_id})
-            await ctx.msg.ack()
-            return None
+    async def subscription(self, request: WebhookDeliveryRequested, ctx: DeliveryContext) -> Subscription | None:
+        """The request's subscription if it is enabled; otherwise the delivery is given up here and None returned."""
         subscription = await self._lookup.get(request.subscription_id)
         if subscription is None or not subscription.enabled:
             reason = "subscription deleted" if subscription is None else "subscription disabled"
             await self._give_up(request, ctx, reason, "SubscriptionUnavailable")
             return None
-        return Pending(subscription, attempts_before)
+        return subscription
+
+    async def prepare(
+        self, request: WebhookDeliveryRequested, ctx: DeliveryContext, subscription: Subscription
+    ) -> Pending | None:
+        """The delivery still to make, or None when it is already settled (the message is then settled here).
+
+        A first delivery of a request needs no look at its record: the matcher (or a replay) has just made it
+        pending with no attempts. A redelivered one may have been settled since, or have attempts to count.
+        """
+        if ctx.num_delivered == 1:
+            return Pending(subscription, 0)
+        delivery = await self._deliveries.get(request.webhook_id)
+        if delivery is None:  # the request outlived its record (dropped database): recreate it
+            await self._deliveries.create_pending(
+                request.webhook_id, request.subscription_id, request.event, datetime.now(UTC)
+            )
+            return Pending(subscription, 0)
+        if delivery["status"] in FINAL_STATUSES:
+            log.debug("delivery already settled", extra={"webhook_id": request.webhook_id})
+            await ctx.msg.ack()
+            return None
+        # A replay starts a fresh schedule: only its own attempts count.
+        attempts = [a for a in delivery.get("attempts") or [] if a.get("replay_id") == request.replay_id]
+        return Pending(subscription, len(attempts))
 
     async def deliver(self, request: WebhookDeliveryRequested, pending: Pending, ctx: DeliveryContext) -> SendResult:
         """Make one attempt and settle the message according to its result."""
         subscription = pending.subscription
-        body = build_payload(request.event, api_base_url=self._api_base_url, max_bytes=self._max_payload_bytes)
+        body = self._body(request)
         now = int(time.time())
         self._metrics.in_flight.inc()
         try:
@@ -125,6 +145,17 @@ class DeliveryWorker:
         await self._settle(request, pending, result, ctx)
         return result
 
+    def _body(self, request: WebhookDeliveryRequested) -> bytes:
+        """The same event version gets the same body for every subscription: build it once."""
+        key = (request.event.event.event_id, request.event.event.version, request.event.change)
+        body = self._bodies.get(key)
+        if body is None:
+            body = build_payload(request.event, api_base_url=self._api_base_url, max_bytes=self._max_payload_bytes)
+            self._bodies[key] = body
+            if len(self._bodies) > _BODY_CACHE_SIZE:
+                self._bodies.popitem(last=False)
+        return body
+
     async def skip(self, request: WebhookDeliveryRequested, pending: Pending, ctx: DeliveryContext, why: str) -> None:
         """The endpoint's circuit is open: count an attempt without sending it, and follow the schedule."""
         self._metrics.deliveries.labels("skipped").inc()
@@ -145,7 +176,7 @@ class DeliveryWorker:
         )
         webhook_id = request.webhook_id
         if result.ok:
-            await self._deliveries.record_attempt(webhook_id, attempt, "delivered")
+            await self._attempts.record(webhook_id, attempt, "delivered")
             await ctx.msg.ack()
             self._metrics.deliveries.labels("delivered").inc()
             if subscription.failing_since is not None:
@@ -153,19 +184,19 @@ class DeliveryWorker:
             log.debug("webhook delivered", extra={"webhook_id": webhook_id, "status_code": result.status_code})
             return
         if result.refused:
-            await self._deliveries.record_attempt(webhook_id, attempt, "dead", reason=result.error)
+            await self._attempts.record(webhook_id, attempt, "dead", reason=result.error)
             await self._dead_letter(request, ctx, result.error or "refused", "UnsafeURLError")
             self._metrics.deliveries.labels("refused").inc()
             return
         if result.status_code == _GONE:
             # The receiver says the endpoint is gone for good: stop sending it anything.
             await self._disable(subscription, "endpoint answered 410 Gone", now, kind="gone")
-            await self._deliveries.record_attempt(webhook_id, attempt, "dead", reason="endpoint answered 410 Gone")
+            await self._attempts.record(webhook_id, attempt, "dead", reason="endpoint answered 410 Gone")
             await self._dead_letter(request, ctx, "endpoint answered 410 Gone", "EndpointGone")
             self._metrics.deliveries.labels("dead").inc()
             return
         if reason := await self._failing_too_long(subscription, now, result):
-            await self._deliveries.record_attempt(webhook_id, attempt, "dead", reason=reason)
+            await self._attempts.record(webhook_id, attempt, "dead", reason=reason)
             await self._dead_letter(request, ctx, reason, "EndpointDisabled")
             self._metrics.deliveries.labels("dead").inc()
             return
@@ -176,11 +207,11 @@ class DeliveryWorker:
         delay = self._schedule.next_delay(attempts_made, retry_after)
         if delay is None:
             reason = f"gave up after {attempts_made} attempts: {result.error}"
-            await self._deliveries.record_attempt(webhook_id, attempt, "dead", reason=reason)
+            await self._attempts.record(webhook_id, attempt, "dead", reason=reason)
             await self._dead_letter(request, ctx, reason, "RetriesExhausted")
             self._metrics.deliveries.labels("dead").inc()
             return
-        await self._deliveries.record_attempt(webhook_id, attempt, "retrying")
+        await self._attempts.record(webhook_id, attempt, "retrying")
         await ctx.msg.nack(delay=delay)
         self._metrics.deliveries.labels("retried").inc()
         log.info(

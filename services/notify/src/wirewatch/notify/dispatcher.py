@@ -83,24 +83,30 @@ class DeliveryDispatcher:
 
     async def _run(self, request: WebhookDeliveryRequested, ctx: DeliveryContext) -> None:
         try:
-            pending = await self._worker.prepare(request, ctx)
-            if pending is None:
+            subscription = await self._worker.subscription(request, ctx)
+            if subscription is None:
                 return
-            endpoint = endpoint_of(pending.subscription)
+            # Admission first: an endpoint that is busy puts the request back without a database read.
+            endpoint = endpoint_of(subscription)
             admission = self._guard.admit(endpoint)
             if admission.decision == "defer":
                 self._metrics.endpoint_busy.inc()
                 await ctx.msg.nack(delay=admission.delay)
                 return
-            if admission.decision == "skip":
-                await self._worker.skip(request, pending, ctx, admission.reason)
-                return
-            ok, latency = False, 0.0
+            sent, ok, latency = False, False, 0.0
             try:
+                pending = await self._worker.prepare(request, ctx, subscription)
+                if pending is None:
+                    return
+                if admission.decision == "skip":
+                    await self._worker.skip(request, pending, ctx, admission.reason)
+                    return
+                sent = True
                 result = await self._worker.deliver(request, pending, ctx)
                 ok, latency = result.ok, result.latency_seconds
             finally:
-                self._guard.release(endpoint, ok=ok, latency=latency)
+                if admission.decision == "send":
+                    self._guard.release(endpoint, ok=ok, latency=latency, sent=sent)
             self._internal_failures.pop(request.webhook_id, None)
         except asyncio.CancelledError:
             # Shutting down mid-request: put the message back now rather than after the ack wait.

@@ -77,10 +77,17 @@ class EndpointGuard:
         state.last_used = now
         return Admission("send")
 
-    def release(self, endpoint: str, *, ok: bool, latency: float) -> None:
-        """Count the finished request; ``ok`` False for timeouts, connection errors and non-2xx answers."""
+    def release(self, endpoint: str, *, ok: bool, latency: float, sent: bool = True) -> None:
+        """Count the finished request; ``ok`` False for timeouts, connection errors and non-2xx answers.
+
+        ``sent`` False: it was admitted but never sent (already settled, or failed inside notify); only the slot
+        is given back, and a probe that was not made lets the next request probe.
+        """
         state = self._state(endpoint)
         state.in_flight = max(0, state.in_flight - 1)
+        if not sent:
+            state.probing = False
+            return
         state.latency = latency if state.latency == 0 else (1 - _EWMA_WEIGHT) * state.latency + _EWMA_WEIGHT * latency
         was_probe, state.probing = state.probing, False
         if ok:

@@ -6,6 +6,7 @@ from starlette.applications import Starlette
 
 from wirewatch.runtime import Service, configure_logging, run_asgi
 
+from .attempt_log import AttemptLog
 from .deadletters import DeadLetterSink
 from .delivery import DeliveryTargets, DeliveryWorker
 from .dispatcher import DeliveryDispatcher
@@ -39,10 +40,12 @@ class NotifyService(Service):
         )
         lookup = SubscriptionCache(self.subscriptions, settings.subscription_cache_seconds)
         dead_letters = DeadLetterSink(self.broker, self.metrics)
+        attempts = AttemptLog(self.deliveries)
         worker = DeliveryWorker(
             subscriptions=self.subscriptions,
             lookup=lookup,
             deliveries=self.deliveries,
+            attempts=attempts,
             targets=DeliveryTargets(self.sender, NatsTargetPublisher(self.broker, timeout=settings.delivery_timeout)),
             dead_letters=dead_letters,
             schedule=RetrySchedule(settings.delivery_schedule, settings.max_retry_after, settings.delivery_jitter),
@@ -73,6 +76,7 @@ class NotifyService(Service):
         )
         self.on_startup(self.subscriptions.ensure_indexes)
         self.on_startup(self.deliveries.ensure_indexes)
+        self.on_shutdown(attempts.close)
         self.on_shutdown(self.sender.close)
         # A request must be settled well within the ack wait, or JetStream hands it to another replica.
         ack_wait = max(60.0, 2 * settings.delivery_timeout + 30)

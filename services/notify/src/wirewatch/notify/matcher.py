@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 
@@ -41,22 +42,30 @@ class EventMatcher:
         """
         now = datetime.now(UTC)
         headers = {k: v for k, v in delivery.headers.items() if k in (HEADER_TRACEPARENT, HEADER_INGESTED_AT)}
-        requested = 0
-        for subscription in await self._subscriptions.enabled():
-            if not matches(subscription.filters, changed):
-                continue
-            wid = webhook_id(subscription.subscription_id, changed.event.event_id, changed.event.version)
-            before = await self._deliveries.create_pending(wid, subscription.subscription_id, changed, now)
-            if before not in (None, "pending"):
-                continue
-            request = WebhookDeliveryRequested(
-                webhook_id=wid, subscription_id=subscription.subscription_id, event=changed, requested_at=now
+        wanted = [s for s in await self._subscriptions.enabled() if matches(s.filters, changed)]
+        entries = [
+            (webhook_id(s.subscription_id, changed.event.event_id, changed.event.version), s.subscription_id)
+            for s in wanted
+        ]
+        before = await self._deliveries.create_pending_many(entries, changed, now)
+        requests = [
+            WebhookDeliveryRequested(webhook_id=wid, subscription_id=sub_id, event=changed, requested_at=now)
+            for wid, sub_id in entries
+            if before[wid] in (None, "pending")
+        ]
+        # Published together: each waits for its stream ack, and none depends on another.
+        await asyncio.gather(
+            *(
+                self._broker.publish(
+                    request,
+                    WEBHOOK_DELIVERIES,
+                    headers={**headers, HEADER_MSG_ID: request.bus_message_id()},
+                    stream=DELIVERIES_STREAM.name,
+                )
+                for request in requests
             )
-            await self._broker.publish(
-                request, WEBHOOK_DELIVERIES, headers={**headers, HEADER_MSG_ID: wid}, stream=DELIVERIES_STREAM.name
-            )
-            requested += 1
+        )
         log.debug(
             "event matched",
-            extra={"event_id": changed.event.event_id, "version": changed.event.version, "webhooks": requested},
+            extra={"event_id": changed.event.event_id, "version": changed.event.version, "webhooks": len(requests)},
         )

@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import ValidationError
-from pymongo import ReturnDocument
+from pymongo import ReturnDocument, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError
 
 from wirewatch.contracts import EventChanged, Subscription
 
@@ -17,6 +18,7 @@ log = logging.getLogger("wirewatch.notify")
 
 DeliveryStatus = Literal["pending", "delivered", "retrying", "dead"]
 FINAL_STATUSES: frozenset[str] = frozenset({"delivered", "dead"})
+_DUPLICATE_KEY = 11000
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,28 +84,55 @@ class DeliveryRepository:
         await self.deliveries.create_index("event_id")
         await self.deliveries.create_index([("status", 1), ("updated_at", -1)])
 
+    @staticmethod
+    def _pending_document(
+        webhook_id: str, subscription_id: str, changed: EventChanged, now: datetime
+    ) -> dict[str, Any]:
+        return {
+            "_id": webhook_id,
+            "subscription_id": subscription_id,
+            "event_id": changed.event.event_id,
+            "event_version": changed.event.version,
+            "change": changed.change,
+            # Kept so that this exact version can be sent again by a replay.
+            "event": changed.model_dump(mode="json"),
+            "status": "pending",
+            "attempts": [],
+            "created_at": now,
+            "updated_at": now,
+            "delivered_at": None,
+        }
+
+    async def create_pending_many(
+        self, entries: list[tuple[str, str]], changed: EventChanged, now: datetime
+    ) -> dict[str, str | None]:
+        """Insert "pending" deliveries (webhook id, subscription id) for one event change in one round trip.
+
+        Returns each webhook id's status before: None when new, the stored status when it existed (a redelivered
+        event), so the caller re-requests only those still pending.
+        """
+        if not entries:
+            return {}
+        before: dict[str, str | None] = dict.fromkeys((wid for wid, _ in entries), None)
+        documents = [self._pending_document(wid, sub_id, changed, now) for wid, sub_id in entries]
+        try:
+            await self.deliveries.insert_many(documents, ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(error.get("code") != _DUPLICATE_KEY for error in errors):
+                raise
+            existing = [entries[error["index"]][0] for error in errors]
+            async for doc in self.deliveries.find({"_id": {"$in": existing}}, {"status": 1}):
+                before[doc["_id"]] = str(doc["status"])
+        return before
+
     async def create_pending(
         self, webhook_id: str, subscription_id: str, changed: EventChanged, now: datetime
     ) -> str | None:
         """Insert the delivery as "pending" unless it exists; returns the status it had before (None if new)."""
         before = await self.deliveries.find_one_and_update(
             {"_id": webhook_id},
-            {
-                "$setOnInsert": {
-                    "_id": webhook_id,
-                    "subscription_id": subscription_id,
-                    "event_id": changed.event.event_id,
-                    "event_version": changed.event.version,
-                    "change": changed.change,
-                    # Kept so that this exact version can be sent again by a replay.
-                    "event": changed.model_dump(mode="json"),
-                    "status": "pending",
-                    "attempts": [],
-                    "created_at": now,
-                    "updated_at": now,
-                    "delivered_at": None,
-                }
-            },
+            {"$setOnInsert": self._pending_document(webhook_id, subscription_id, changed, now)},
             upsert=True,
             return_document=ReturnDocument.BEFORE,
             projection={"status": 1},
@@ -113,19 +142,24 @@ class DeliveryRepository:
     async def get(self, webhook_id: str) -> dict[str, Any] | None:
         return await self.deliveries.find_one({"_id": webhook_id})
 
-    async def record_attempt(
-        self, webhook_id: str, attempt: Attempt, status: DeliveryStatus, *, reason: str | None = None
-    ) -> None:
+    @staticmethod
+    def attempt_update(
+        webhook_id: str, attempt: Attempt, status: DeliveryStatus, reason: str | None = None
+    ) -> UpdateOne:
         """Append the attempt and move the delivery to ``status``; a delivered delivery is never moved back."""
         fields: dict[str, Any] = {"status": status, "updated_at": attempt.at}
         if status == "delivered":
             fields["delivered_at"] = attempt.at
         if reason is not None:
             fields["dead_reason"] = reason
-        await self.deliveries.update_one(
+        return UpdateOne(
             {"_id": webhook_id, "status": {"$ne": "delivered"}},
             {"$push": {"attempts": asdict(attempt)}, "$set": fields},
         )
+
+    async def record_attempts(self, updates: list[UpdateOne]) -> None:
+        """Several attempts (of different deliveries) in one round trip."""
+        await self.deliveries.bulk_write(updates, ordered=False)
 
     async def reopen_for_replay(self, webhook_id: str, replay_id: str, now: datetime) -> dict[str, Any] | None:
         """Make a delivery pending again for replay ``replay_id``, keeping its attempts as history.
