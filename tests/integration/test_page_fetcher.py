@@ -89,4 +89,7 @@ async def test_loopback_is_refused_unless_allowlisted_and_a_dead_port_is_transie
     dead = await _failure(_fetcher(), f"http://127.0.0.1:{free_port()}/")
     assert "connection failed" in dead.reason
     assert dead.transient
-    assert "not a fetchable URL" in (await _failure(_fetcher(), "http://[::1/")).reason
+    for url in ("http://[::1/", "ftp://127.0.0.1/file", "file:///etc/passwd"):
+        bad = await _failure(_fetcher(), url)
+        assert "not a fetchable URL" in bad.reason or "refused" in bad.reason, url
+        assert not bad.transient, url

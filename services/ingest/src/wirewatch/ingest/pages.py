@@ -128,11 +128,11 @@ class PageFetcher:
             raise PageFetchError(f"timed out: {type(exc).__name__}", transient=True, outcome="timeout") from None
         except httpx.DecodingError as exc:
             raise PageFetchError(f"body could not be decoded: {exc}", transient=False, outcome="error") from None
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:  # before TransportError: a subclass
+            raise PageFetchError(f"not a fetchable URL: {exc}", transient=False, outcome="refused") from None
         except httpx.TransportError as exc:
             words = str(exc) or type(exc).__name__
             raise PageFetchError(f"connection failed: {words}", transient=True, outcome="connect_error") from None
-        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
-            raise PageFetchError(f"not a fetchable URL: {exc}", transient=False, outcome="refused") from None
 
     async def _get(self, url: str) -> FetchedPage:
         async with self._http().stream("GET", url, headers={"Accept": ACCEPT}) as response:
