@@ -7,6 +7,7 @@ counts, keys, members) that clustering needs; :meth:`EventState.snapshot` is wha
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -79,6 +80,11 @@ class EventState:
     members: tuple[str, ...] = ()
     applied: tuple[str, ...] = ()
     recent_changes: tuple[dict[str, Any], ...] = ()
+    # Derived from term_profile once per state (scoring compares every candidate's profile with an article).
+    profile_norm: float = field(default=0.0, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "profile_norm", math.sqrt(sum(w * w for w in self.term_profile.values())))
 
     # ---- derived views -------------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from .terms import cosine
 DecisionKind = Literal["create", "join", "duplicate", "revision"]
 
 # Events scored per article at most: retrieval ranks by shared keys, so the right event is among the first few.
-MAX_CANDIDATES = 40
+MAX_CANDIDATES = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,7 @@ class ClusteringPolicy:
     category_weight: float = 0.10
     join_threshold: float = 0.30
     # Below this text similarity an article never joins: sharing a country and a category is not a story.
-    min_text: float = 0.08
+    min_text: float = 0.15
     # Hours for the time factor to halve: a story runs for days, the same kind of incident recurs.
     half_life_hours: float = 36.0
     # Both sides name countries and none is shared: most likely the same kind of thing somewhere else.
@@ -106,7 +106,8 @@ def time_factor(hours: float, half_life_hours: float) -> float:
 
 def score(features: ArticleFeatures, event: EventState, policy: ClusteringPolicy) -> Scores:
     """How well ``features`` fits ``event``: weighted mean of what both sides know, times time decay."""
-    text = cosine(features.terms, event.term_profile)
+    # Article vectors are unit vectors (term_vector normalises them).
+    text = cosine(features.terms, event.term_profile, event.profile_norm, 1.0)
     parts: list[tuple[float, float]] = [(text, policy.text_weight)]
     entities = _entity_score(features, event)
     places = _place_score(features, event)

@@ -13,7 +13,7 @@ class DedupeSettings(ServiceSettings):
     # Events whose last article is older than this (relative to the new article) are not candidates.
     window_days: float = Field(default=7.0, gt=0)
     # At most this many candidate events are scored per article, newest first.
-    max_candidates: int = Field(default=40, ge=1)
+    max_candidates: int = Field(default=24, ge=1)
     # Near-duplicate signatures expire after this many days (TTL index on dedupe_index.indexed_at).
     index_ttl_days: float = Field(default=14.0, gt=0)
     # Minimum final score to join an event (see ClusteringPolicy).

@@ -119,14 +119,16 @@ def normalised(vector: Mapping[str, float]) -> dict[str, float]:
     return {t: w / norm for t, w in vector.items()} if norm else {}
 
 
-def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    """Cosine of two sparse vectors (either may be unnormalised)."""
+def cosine(
+    a: Mapping[str, float], b: Mapping[str, float], b_norm: float | None = None, a_norm: float | None = None
+) -> float:
+    """Cosine of two sparse vectors (either may be unnormalised); the norms when the caller knows them."""
     if not a or not b:
         return 0.0
     small, large = (a, b) if len(a) <= len(b) else (b, a)
     dot = sum(w * large.get(t, 0.0) for t, w in small.items())
-    na = math.sqrt(sum(w * w for w in a.values()))
-    nb = math.sqrt(sum(w * w for w in b.values()))
+    na = a_norm if a_norm is not None else math.sqrt(sum(w * w for w in a.values()))
+    nb = b_norm if b_norm is not None else math.sqrt(sum(w * w for w in b.values()))
     return dot / (na * nb) if na and nb else 0.0
 
 

@@ -1,0 +1,197 @@
+"""Speed of the clustering step with many stored events.
+
+    python -m wirewatch.dedupe.bench [--events 10000 100000] [--articles 2000] [--store memory|mongo]
+                                     [--concurrency 8] [--mongo-url URL]
+
+Synthetic stories (Zipf-distributed words, a few names and a country each) are stored as events first; then
+``--articles`` new articles are decided, half about stored stories (they join) and half new. ``memory`` times the
+decision itself (bounded-postings retrieval + :func:`choose_event` + the event update) through
+:class:`OfflineClusterer`; ``mongo`` times :meth:`ArticleClusterer.cluster_article` (every read and write of the
+service, no bus) against SecantusDB (embedded unless ``--mongo-url``) with ``--concurrency`` articles in flight,
+as the consumer's batch does. Prints one JSON line per size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import random
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+from wirewatch.contracts import ArticleEnriched, ArticleIngested, Enrichment, content_hash
+
+from .clusterer import ArticleClusterer
+from .events import EventState
+from .features import ArticleFeatures, features_from_enriched
+from .offline import OfflineClusterer
+from .repository import DedupeRepository
+from .retrieval import add_posting
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+_COUNTRIES = ("US", "GB", "FR", "DE", "UA", "RU", "CN", "IN", "BR", "NG", "AZ", "AM", "IL", "IR", "JP")
+
+
+class Stories:
+    """A reproducible supply of story headlines and texts."""
+
+    def __init__(self, seed: int = 7) -> None:
+        self.rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+        self.words = [f"w{n}" for n in range(50_000)]
+        self.names = [f"Name{n} Person{n}" for n in range(40_000)]
+        # Common words follow Zipf's law; the top few hundred are stop words and never reach a term vector.
+        self.common = self.words[300:]
+        self.cumulative = list(accumulate(1 / (rank + 1) for rank in range(len(self.common))))
+
+    def _common(self, rng: random.Random, k: int) -> list[str]:
+        return rng.choices(self.common, cum_weights=self.cumulative, k=k)
+
+    def story(self, n: int) -> tuple[list[str], list[str], str]:
+        rng = random.Random(n)  # noqa: S311 - reproducible test data, not secrets
+        # What a story is about: a few rare words (uniform over the vocabulary) among common ones (Zipf).
+        words = rng.sample(self.words, 6) + self._common(rng, 6)
+        return words, rng.sample(self.names, 2), rng.choice(_COUNTRIES)
+
+    def article(self, article_id: str, story: int, at: datetime) -> ArticleEnriched:
+        words, names, country = self.story(story)
+        mine = words[:4] + words[6:10] + self._common(self.rng, 4)
+        self.rng.shuffle(mine)
+        title = f"{names[0]} {' '.join(mine[:6])}"
+        text = f"{names[0]} and {names[1]} {' '.join(mine)} in {country}."
+        return ArticleEnriched(
+            article=ArticleIngested(
+                article_id=article_id,
+                revision=1,
+                title=title,
+                text=text,
+                published_at=at,
+                source=f"outlet{self.rng.randrange(50)}",
+                content_hash=content_hash(title, text),
+                ingested_at=at,
+            ),
+            enrichment=Enrichment(countries=[country]),
+            enriched_at=at,
+        )
+
+    def stored(self, events: int) -> Iterator[ArticleFeatures]:
+        """One founding article per stored event, spread over the last few days before T0."""
+        for n in range(events):
+            at = T0 - timedelta(seconds=(events - n) * 3)
+            yield features_from_enriched(self.article(f"seed-{n}", n, at))
+
+    def incoming(self, events: int, articles: int) -> list[ArticleEnriched]:
+        out = []
+        for n in range(articles):
+            story = self.rng.randrange(events) if n % 2 == 0 else events + n  # half known stories, half new
+            out.append(self.article(f"new-{n}", story, T0 + timedelta(seconds=n)))
+        return out
+
+
+def bench_memory(events: int, articles: int) -> dict[str, Any]:
+    stories = Stories()
+    clusterer = OfflineClusterer(window=timedelta(days=30))
+    for features in stories.stored(events):
+        clusterer._store(EventState.found(features))  # filling the store directly is the point
+    incoming = [(features_from_enriched(m), m) for m in stories.incoming(events, articles)]
+    # The stored events stand in for the database: keep the collector from rescanning them on every cycle.
+    gc.collect()
+    gc.freeze()
+    started = time.perf_counter()
+    joined = 0
+    for features, message in incoming:
+        decision = clusterer.add(features, message.article.content_hash, message.article.text)
+        joined += decision.kind == "join"
+    elapsed = time.perf_counter() - started
+    return {"store": "memory", "events": events, "articles": articles, "articles_per_s": round(articles / elapsed),
+            "joined": joined}  # fmt: skip
+
+
+async def _fill(repository: DedupeRepository, stories: Stories, events: int) -> None:
+    postings: dict[str, list[str]] = {}
+    batch: list[dict[str, Any]] = []
+    for features in stories.stored(events):
+        event = EventState.found(features)
+        batch.append(event.to_document())
+        for key in event.keys:
+            postings[key] = add_posting(postings.get(key, []), event.event_id)
+        if len(batch) == 2000:
+            await repository.events.insert_many(batch, ordered=False)
+            batch = []
+    if batch:
+        await repository.events.insert_many(batch, ordered=False)
+    docs = [{"_id": key, "events": ids} for key, ids in postings.items()]
+    for start in range(0, len(docs), 5000):
+        await repository.postings.insert_many(docs[start : start + 5000], ordered=False)
+
+
+async def bench_mongo(mongo_url: str, events: int, articles: int, concurrency: int) -> dict[str, Any]:
+    from wirewatch.runtime import make_mongo_client  # noqa: PLC0415 - only this mode needs a database
+
+    client = make_mongo_client(mongo_url)
+    db = client[f"dedupe_bench_{events}"]
+    await client.drop_database(db.name)
+    try:
+        repository = DedupeRepository(db)
+        await repository.ensure_indexes()
+        stories = Stories()
+        filled = time.perf_counter()
+        await _fill(repository, stories, events)
+        fill_seconds = time.perf_counter() - filled
+        clusterer = ArticleClusterer(repository, window=timedelta(days=30))
+        queue = stories.incoming(events, articles)
+        decisions: dict[str, int] = {}
+
+        async def worker(items: list[ArticleEnriched]) -> None:
+            for message in items:
+                outcome = await clusterer.cluster_article(message)
+                kind = outcome.decision if outcome else "stale"
+                decisions[kind] = decisions.get(kind, 0) + 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(queue[i::concurrency]) for i in range(concurrency)))
+        elapsed = time.perf_counter() - started
+        return {"store": "mongo", "events": events, "articles": articles, "concurrency": concurrency,
+                "articles_per_s": round(articles / elapsed, 1), "fill_s": round(fill_seconds, 1),
+                "decisions": decisions}  # fmt: skip
+    finally:
+        await client.drop_database(db.name)
+        await client.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--store", choices=("memory", "mongo"), default="memory")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--mongo-url")
+    args = parser.parse_args()
+    if args.store == "memory":
+        for events in args.events:
+            print(json.dumps(bench_memory(events, args.articles)), flush=True)  # noqa: T201 - the command's output
+        return
+    from wirewatch.runtime import EmbeddedMongo, free_port  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory(prefix="dedupe-bench-") as tmp:
+        server = None if args.mongo_url else EmbeddedMongo(Path(tmp) / "mongo", free_port())
+        if server is not None:
+            server.start()
+        try:
+            url = args.mongo_url or (server.url if server else "")
+            for events in args.events:
+                result = asyncio.run(bench_mongo(url, events, args.articles, args.concurrency))
+                print(json.dumps(result), flush=True)  # noqa: T201 - the command's output
+        finally:
+            if server is not None:
+                server.stop()
+
+
+if __name__ == "__main__":
+    main()
