@@ -9,7 +9,7 @@ from wirewatch.ingest.drafts import NO_ARTICLE_ON_PAGE, fallback_draft, merge_pa
 from wirewatch.ingest.extraction import ExtractedPage
 from wirewatch.ingest.page_reader import PageRead
 
-BODY = "The full story, as the page tells it, in many more words than the feed's summary. " * 3
+BODY = "The full story, as the page tells it, in many more words than the feed's summary. " * 4
 PAGE = ExtractedPage(
     title="Page title",
     text=BODY,
@@ -87,3 +87,12 @@ def test_a_dead_page_keeps_the_item_as_it_is_and_marks_the_draft_a_fallback():
     assert (draft.title, draft.text, draft.feed_id, draft.origin) == ("T", "Summary", "feed_1", "feed")
     assert draft.page_error == "HTTP 404 Not Found"
     assert draft.fallback
+
+
+def test_a_wall_of_a_few_words_is_not_an_article_so_its_canonical_url_names_nothing():
+    wall = ExtractedPage(
+        title="Sign in", text="Please sign in to continue reading.", canonical_url="https://n.example/login"
+    )
+    draft = merge_page(_submitted(title="T"), _read(wall))
+    assert not draft.page_has_article
+    assert merge_page(_submitted(title="T"), _read()).page_has_article

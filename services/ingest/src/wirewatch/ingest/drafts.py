@@ -20,6 +20,8 @@ from wirewatch.contracts import ArticleSubmitted, Origin
 from .page_reader import PageRead
 
 NO_ARTICLE_ON_PAGE = "no article text found on the page"
+# Less text than this is a teaser, a login or consent wall, not an article: its canonical URL names no article.
+MIN_ARTICLE_CHARS = 250
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +37,7 @@ class ArticleDraft:
     feed_id: str | None
     page_url: str | None = None  # where the page was found after redirects
     page_canonical: str | None = None  # the URL the page declares as its own (rel=canonical / og:url)
-    page_has_article: bool = False
+    page_has_article: bool = False  # the page held an article body, not a teaser or a wall
     page_error: str | None = None
     fallback: bool = False
 
@@ -72,7 +74,7 @@ def merge_page(submitted: ArticleSubmitted, read: PageRead) -> ArticleDraft:
         feed_id=submitted.feed_id,
         page_url=read.final_url,
         page_canonical=page.canonical_url,
-        page_has_article=bool(page.text),
+        page_has_article=len(page.text) >= MIN_ARTICLE_CHARS,
         page_error=None if page.text else NO_ARTICLE_ON_PAGE,
     )
 
