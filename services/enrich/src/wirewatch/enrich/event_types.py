@@ -43,6 +43,7 @@ def _confidence(score: float, total: float) -> float:
 
 def classify_event(title: str, body: str) -> Classification:
     """The event type of an article, its ranked IPTC-style topics and each family's confidence."""
+    title, body = title.lower(), body.lower()  # the cues are lower-case patterns
     scores = [(family, _hits(family.cues, title, body)) for family in FAMILIES]
     total = sum(score for _, score in scores)
     family, best = max(scores, key=lambda fs: fs[1])
@@ -68,4 +69,5 @@ def classify_event(title: str, body: str) -> Classification:
 
 def score_families(title: str, body: str) -> dict[str, float]:
     """Every family's raw score, keyed ``category/type`` (for tests and offline tuning)."""
+    title, body = title.lower(), body.lower()
     return {f"{family.category}/{family.type}": _hits(family.cues, title, body) for family in FAMILIES}

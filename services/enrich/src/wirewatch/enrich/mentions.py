@@ -221,14 +221,16 @@ def _scan(doc: Document, gaz: Gazetteer, *, english: bool, out: Mentions) -> Non
     text = doc.analysed
     taken = sorted((e.start, e.end, e.label) for e in out.entities)
     words = list(_WORD.finditer(text))
-    i = 0
-    while i < len(words):
+    resume = 0
+    # Only a capitalised word can start a name; skipping the rest up front halves the scan's cost.
+    for i in [k for k, w in enumerate(words) if _capitalised(w.group())]:
+        if i < resume:
+            continue  # inside the previous match
         match = _longest_match(text, words, i, gaz, english=english)
         if match is None:
-            i += 1
             continue
         n, start, end, candidates, demonym = match
-        i += n
+        resume = i + n
         inside = next((lbl for s, e, lbl in taken if s < end and start < e), None)
         if inside is not None:
             if inside in {"ORG", "PERSON"}:
