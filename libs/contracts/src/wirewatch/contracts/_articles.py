@@ -84,6 +84,24 @@ class Place(Message):
     end: int | None = None
 
 
+class NumberMention(Message):
+    """A number written in the text ("2,000", "6.8", "1.500" in German), with offsets like :class:`Entity`."""
+
+    text: str
+    value: float
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class DateMention(Message):
+    """A calendar date written in the text, resolved as far as it says: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``."""
+
+    text: str
+    date: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
 class EventType(Message):
     """ACLED-style event type for conflict and unrest, IPTC media topic otherwise."""
 
@@ -107,6 +125,8 @@ class Enrichment(Message):
     keywords: list[str] = Field(default_factory=list)
     tone: float = Field(default=0.0, ge=-1, le=1)
     summary: str = ""
+    numbers: list[NumberMention] = Field(default_factory=list, description="numbers in the text, any language")
+    dates: list[DateMention] = Field(default_factory=list, description="calendar dates in the text, any language")
     warnings: list[str] = Field(default_factory=list, description="what could not be extracted, in words")
 
 
