@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from wirewatch.contracts import Enrichment
+from wirewatch.contracts import DateMention, Enrichment, NumberMention
 
 from .actors import find_actors
 from .blas import limit_blas_threads
+from .calendar_dates import find_dates
 from .document import Document, prepare_document
 from .event_types import classify_event
 from .gazetteer import Gazetteer, GazetteerPlace, shared_gazetteer
@@ -24,6 +25,7 @@ from .keywords import extract_keywords
 from .language import detect_language
 from .mentions import find_mentions
 from .places import resolve_places
+from .quantities import find_numbers
 from .summary import summarise
 from .tone import score_tone
 
@@ -125,6 +127,12 @@ class Enricher:
         geo = resolve_places(doc, mentions, self.gazetteer)
         title = doc.analysed[: doc.title_end]
         classification = classify_event(title, doc.body)
+        dates = find_dates(doc.analysed, lang)
+        numbers = [
+            NumberMention(text=n.text, value=n.value, start=n.start, end=n.end)
+            for n in find_numbers(doc.analysed, lang)
+            if not any(d.start < n.end and n.start < d.end for d in dates)  # the 19 of "19 September 2023"
+        ]
         enrichment = Enrichment(
             lang=lang,
             entities=[e.as_entity() for e in mentions.entities],
@@ -137,6 +145,8 @@ class Enricher:
             keywords=extract_keywords(title, doc.body, lang),
             tone=score_tone(doc.analysed),
             summary=summarise(title, doc.body),
+            numbers=numbers,
+            dates=[DateMention(text=d.text, date=d.date, start=d.start, end=d.end) for d in dates],
             warnings=[*doc.warnings, *notes],
         )
         toponyms = [

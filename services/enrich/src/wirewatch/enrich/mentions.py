@@ -82,7 +82,8 @@ _ORG_WORDS = frozenset(
 _MIN_POPULATION_FOR_RELABEL = 100_000
 # In English the gazetteer scan adds a city spaCy missed only when it is this big (Aleppo, not Reading or Bath).
 _BIG_CITY = 1_000_000
-_WORD = re.compile(r"[^\W_][\w'\u2019.]*(?:-[^\W_][\w'\u2019]*)*")
+# A word; French and Italian elisions ("l'Espagne", "d'Alger") are a word of their own, so the name after them counts.
+_WORD = re.compile(r"\b[dlDL]['\u2019](?=[^\W\d_])|[^\W_][\w'\u2019.]*(?:-[^\W_][\w'\u2019]*)*")
 
 
 @dataclass(frozen=True, slots=True)
