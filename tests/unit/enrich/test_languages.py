@@ -81,8 +81,10 @@ def test_language_places_numbers_and_dates(lang: str, enriched: dict[str, Enrich
     assert {n.value for n in result.numbers} >= {2000.0, 6.8}
     assert [d.date for d in result.dates] == ["2023-09-08"]
     basis = f"{title}\n\n{text}"
-    for mention in [*result.numbers, *result.dates, *result.entities]:
-        assert basis[mention.start : mention.end] == mention.text
+    spans = [(n.text, n.start, n.end) for n in result.numbers] + [(d.text, d.start, d.end) for d in result.dates]
+    spans += [(e.text, e.start, e.end) for e in result.entities]
+    for surface, start, end in spans:
+        assert basis[start:end] == surface
     assert any(f"language {lang!r} is not supported by the entity model" in w for w in result.warnings)
     assert not any(e.label in {"PERSON", "ORG"} for e in result.entities)
 

@@ -64,8 +64,8 @@ class GeoScore:
 
     def add(self, gold: list[GoldToponym], ignored: list[tuple[int, int]], predicted: list[Predicted]) -> None:
         by_span = {(g.start, g.end): g for g in gold}
-        for g in gold:
-            self.gold_by_kind[g.kind] += 1
+        for item in gold:
+            self.gold_by_kind[item.kind] += 1
         found: set[tuple[int, int]] = set()
         for p in predicted:
             g = by_span.get((p.start, p.end))
@@ -82,9 +82,9 @@ class GeoScore:
                 self.errors_km.append(km_between(g.lat, g.lon, p.lat, p.lon))
         self.true_positives += len(found)
         self.false_negatives += len(gold) - len(found)
-        for g in gold:
-            if (g.start, g.end) not in found:
-                self.missed_by_kind[g.kind] += 1
+        for item in gold:
+            if (item.start, item.end) not in found:
+                self.missed_by_kind[item.kind] += 1
 
     def report(self) -> dict[str, Any]:
         tp, fp, fn = self.true_positives, self.false_positives, self.false_negatives
