@@ -93,14 +93,15 @@ class DeliveryWorker:
         return subscription
 
     async def prepare(
-        self, request: WebhookDeliveryRequested, ctx: DeliveryContext, subscription: Subscription
+        self, request: WebhookDeliveryRequested, ctx: DeliveryContext, subscription: Subscription, *, fresh: bool
     ) -> Pending | None:
         """The delivery still to make, or None when it is already settled (the message is then settled here).
 
-        A first delivery of a request needs no look at its record: the matcher (or a replay) has just made it
-        pending with no attempts. A redelivered one may have been settled since, or have attempts to count.
+        A ``fresh`` request (never attempted: first delivered, or only put back while its endpoint was busy)
+        needs no look at its record: the matcher (or a replay) made it pending with no attempts. Any other may
+        have been settled since, or has attempts to count.
         """
-        if ctx.num_delivered == 1:
+        if fresh:
             return Pending(subscription, 0)
         delivery = await self._deliveries.get(request.webhook_id)
         if delivery is None:  # the request outlived its record (dropped database): recreate it

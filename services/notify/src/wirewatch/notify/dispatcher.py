@@ -28,6 +28,8 @@ from .metrics import NotifyMetrics
 
 log = logging.getLogger("wirewatch.notify")
 
+_MAX_REMEMBERED_DEFERRALS = 100_000
+
 
 class DeliveryDispatcher:
     def __init__(
@@ -53,6 +55,8 @@ class DeliveryDispatcher:
         # Failures inside notify (database down, ...) per webhook id; kept in memory because the thing that
         # failed may well be the database, and JetStream's delivery count also counts scheduled retries.
         self._internal_failures: dict[str, int] = {}
+        # Requests this process put back because their endpoint was busy, by bus message id, with how often.
+        self._deferred: dict[str, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._closing = False
 
@@ -88,14 +92,20 @@ class DeliveryDispatcher:
                 return
             # Admission first: an endpoint that is busy puts the request back without a database read.
             endpoint = endpoint_of(subscription)
-            admission = self._guard.admit(endpoint)
+            admission = await self._guard.admit(endpoint)
+            key = request.bus_message_id()
             if admission.decision == "defer":
                 self._metrics.endpoint_busy.inc()
+                if len(self._deferred) > _MAX_REMEMBERED_DEFERRALS:  # taken by other replicas meanwhile
+                    self._deferred.clear()
+                self._deferred[key] = self._deferred.get(key, 0) + 1
                 await ctx.msg.nack(delay=admission.delay)
                 return
+            # Put back only by us so far (or never): its record has no news, so it need not be read.
+            fresh = ctx.num_delivered - 1 <= self._deferred.pop(key, 0)
             sent, ok, latency = False, False, 0.0
             try:
-                pending = await self._worker.prepare(request, ctx, subscription)
+                pending = await self._worker.prepare(request, ctx, subscription, fresh=fresh)
                 if pending is None:
                     return
                 if admission.decision == "skip":

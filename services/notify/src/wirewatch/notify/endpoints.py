@@ -1,10 +1,12 @@
 """Per-endpoint isolation: a concurrency limit and a circuit breaker for each webhook endpoint.
 
-An endpoint is a webhook URL. Without these, one endpoint that hangs would hold every delivery slot and one
-that is down would be hammered by every retry while everybody else waits:
+An endpoint is a webhook URL (or a NATS subject). Without these, one endpoint that hangs would hold every
+delivery slot and one that is down would be hammered by every retry while everybody else waits:
 
-- at most ``limit`` requests to one endpoint at a time; the next one is put back for a while (not an attempt),
-  for about as long as the endpoint takes to answer, so a slow endpoint's backlog does not spin;
+- at most ``limit`` requests to one endpoint at a time. The next ``limit`` wait in memory for a free slot (a
+  healthy endpoint answers in milliseconds, so they go out almost at once); beyond that a request is put back on
+  the queue for about as long as the endpoint takes to answer (not an attempt), so a slow endpoint's backlog
+  neither holds many workers nor spins;
 - after ``failure_threshold`` failures in a row the breaker opens: for ``cooldown`` seconds deliveries to it
   are not sent (each is recorded as a skipped attempt and follows the retry schedule), then one probe is let
   through (half-open); its success closes the breaker, its failure opens it again.
@@ -14,8 +16,10 @@ State is in memory, per notify replica: it protects this process's workers, whic
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -28,6 +32,7 @@ _MAX_DEFER_SECONDS = 60.0
 @dataclass(slots=True)
 class EndpointState:
     in_flight: int = 0
+    waiters: deque[asyncio.Future[None]] = field(default_factory=deque)
     consecutive_failures: int = 0
     opened_at: float | None = None
     probing: bool = False
@@ -46,9 +51,17 @@ class Admission:
 
 class EndpointGuard:
     def __init__(
-        self, *, limit: int, failure_threshold: int, cooldown: float, min_defer: float, max_endpoints: int = 100_000
+        self,
+        *,
+        limit: int,
+        failure_threshold: int,
+        cooldown: float,
+        min_defer: float,
+        max_waiting: int | None = None,
+        max_endpoints: int = 100_000,
     ) -> None:
         self._limit = limit
+        self._max_waiting = limit if max_waiting is None else max_waiting
         self._threshold = failure_threshold
         self._cooldown = cooldown
         self._min_defer = min_defer
@@ -61,35 +74,48 @@ class EndpointGuard:
             return "closed"
         return "half-open" if time.monotonic() - found.opened_at >= self._cooldown else "open"
 
-    def admit(self, endpoint: str) -> Admission:
-        """Decide, and when the answer is "send", count the request as in flight until :meth:`release`."""
+    async def admit(self, endpoint: str) -> Admission:
+        """Decide, and when the answer is "send", hold one of the endpoint's slots until :meth:`release`."""
         state = self._state(endpoint)
         now = time.monotonic()
+        state.last_used = now
         if state.opened_at is not None:
             if now - state.opened_at < self._cooldown or state.probing:
                 return Admission("skip", reason=f"circuit open after {state.consecutive_failures} failures in a row")
             state.probing = True  # half-open: this one request finds out whether the endpoint is back
-        elif state.in_flight >= self._limit:
-            # Back after about one answer's time, spread so the backlog does not return as one wave.
-            delay = min(_MAX_DEFER_SECONDS, max(self._min_defer, state.latency)) * random.uniform(1.0, 1.5)  # noqa: S311
-            return Admission("defer", delay=delay, reason=f"{state.in_flight} requests already in flight")
-        state.in_flight += 1
-        state.last_used = now
-        return Admission("send")
+            state.in_flight += 1
+            return Admission("send")
+        if state.in_flight < self._limit:
+            state.in_flight += 1
+            return Admission("send")
+        if len(state.waiters) < self._max_waiting:
+            slot: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            state.waiters.append(slot)
+            try:
+                await slot  # release() hands over its slot
+            except asyncio.CancelledError:
+                if slot.done() and not slot.cancelled():
+                    self._hand_back(state)  # it had been given the slot: pass it on
+                else:
+                    state.waiters.remove(slot)
+                raise
+            return Admission("send")
+        # Back after about one answer's time, spread so the backlog does not return as one wave.
+        delay = min(_MAX_DEFER_SECONDS, max(self._min_defer, state.latency)) * random.uniform(1.0, 1.5)  # noqa: S311
+        return Admission("defer", delay=delay, reason=f"{state.in_flight} requests in flight")
 
     def release(self, endpoint: str, *, ok: bool, latency: float, sent: bool = True) -> None:
-        """Count the finished request; ``ok`` False for timeouts, connection errors and non-2xx answers.
+        """Give the slot back and count the request; ``ok`` False for timeouts, errors and non-2xx answers.
 
         ``sent`` False: it was admitted but never sent (already settled, or failed inside notify); only the slot
         is given back, and a probe that was not made lets the next request probe.
         """
         state = self._state(endpoint)
-        state.in_flight = max(0, state.in_flight - 1)
+        was_probe, state.probing = state.probing, False
+        self._hand_back(state)
         if not sent:
-            state.probing = False
             return
         state.latency = latency if state.latency == 0 else (1 - _EWMA_WEIGHT) * state.latency + _EWMA_WEIGHT * latency
-        was_probe, state.probing = state.probing, False
         if ok:
             state.consecutive_failures = 0
             state.opened_at = None
@@ -97,6 +123,16 @@ class EndpointGuard:
         state.consecutive_failures += 1
         if was_probe or state.consecutive_failures >= self._threshold:
             state.opened_at = time.monotonic()
+
+    @staticmethod
+    def _hand_back(state: EndpointState) -> None:
+        """A freed slot goes to the first waiter still waiting, else back to the endpoint."""
+        while state.waiters:
+            waiter = state.waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        state.in_flight = max(0, state.in_flight - 1)
 
     def _state(self, endpoint: str) -> EndpointState:
         found = self._states.get(endpoint)
@@ -108,7 +144,7 @@ class EndpointGuard:
 
     def _forget_idle(self) -> None:
         """Bound the memory: drop the idle, healthy endpoints used longest ago (their state is the default)."""
-        idle = [k for k, s in self._states.items() if s.in_flight == 0 and s.opened_at is None]
+        idle = [k for k, s in self._states.items() if s.in_flight == 0 and s.opened_at is None and not s.waiters]
         idle.sort(key=lambda k: self._states[k].last_used)
         for key in idle[: max(1, len(idle) // 2)]:
             del self._states[key]

@@ -36,7 +36,8 @@ class NotifyService(Service):
             allowlist=settings.allow_addresses,
             timeout=settings.delivery_timeout,
             connect_timeout=settings.connect_timeout,
-            max_connections=settings.max_concurrency,
+            # An endpoint's requests and the ones waiting for it; several endpoints may share an origin.
+            connections_per_origin=4 * settings.per_endpoint_concurrency,
         )
         lookup = SubscriptionCache(self.subscriptions, settings.subscription_cache_seconds)
         dead_letters = DeadLetterSink(self.broker, self.metrics)

@@ -1,14 +1,15 @@
-"""One webhook POST through the guarded client, reported as a value rather than an exception."""
+"""One webhook POST, reported as a value rather than an exception."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
-import httpx
+from wirewatch.runtime import UnsafeURLError
 
-from wirewatch.runtime import UnsafeURLError, guarded_client
+from .http1 import AddressPolicy, Origin, OriginPool, WebhookHTTPError
 
 # Enough of the answer to see what the endpoint said, never more (stored on every attempt).
 SNIPPET_CHARS = 200
@@ -33,47 +34,67 @@ class SendResult:
 
 
 class WebhookSender:
-    """Posts webhooks with a total time limit; redirects are not followed (a 3xx is a failed attempt)."""
+    """Posts webhooks with a total time limit; redirects are not followed (a 3xx is a failed attempt).
 
-    def __init__(self, *, allowlist: list[str], timeout: float, connect_timeout: float, max_connections: int) -> None:
+    Each endpoint origin (scheme, host, port) has its own keep-alive connections, so an endpoint cannot take
+    another's. Origins beyond ``max_origins`` are forgotten (their idle connections closed), least recently used
+    first.
+    """
+
+    def __init__(
+        self,
+        *,
+        allowlist: list[str],
+        timeout: float,
+        connect_timeout: float,
+        connections_per_origin: int,
+        max_origins: int = 10_000,
+    ) -> None:
         self._timeout = timeout
-        self._client = guarded_client(
-            allowlist=allowlist,
-            timeout=httpx.Timeout(timeout, connect=min(connect_timeout, timeout)),
-            follow_redirects=False,
-            user_agent="wirewatch-notify/0.1 (Standard Webhooks)",
-            max_connections=max_connections,
-        )
+        self._connect_timeout = min(connect_timeout, timeout)
+        self._policy = AddressPolicy(allowlist)
+        self._connections = connections_per_origin
+        self._max_origins = max_origins
+        self._pools: OrderedDict[Origin, OriginPool] = OrderedDict()
+        self._headers = {"user-agent": "wirewatch-notify/0.1 (Standard Webhooks)"}
+
+    def _pool(self, origin: Origin) -> OriginPool:
+        pool = self._pools.get(origin)
+        if pool is None:
+            pool = self._pools[origin] = OriginPool(
+                origin, self._policy, connect_timeout=self._connect_timeout, max_idle=self._connections
+            )
+            if len(self._pools) > self._max_origins:
+                _, oldest = self._pools.popitem(last=False)
+                oldest.close()  # only its idle connections: requests in flight finish on theirs
+        else:
+            self._pools.move_to_end(origin)
+        return pool
 
     async def close(self) -> None:
-        await self._client.aclose()
+        for pool in self._pools.values():
+            pool.close()
+        self._pools.clear()
 
     async def send(self, url: str, headers: dict[str, str], body: bytes) -> SendResult:
         started = time.perf_counter()
         try:
+            origin, target = Origin.of(url)
             async with asyncio.timeout(self._timeout):
-                async with self._client.stream("POST", url, content=body, headers=headers) as response:
-                    snippet = await _read_snippet(response)
-        except (UnsafeURLError, httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+                answer = await self._pool(origin).post(
+                    target, {**self._headers, **headers}, body, max_body=_SNIPPET_READ_BYTES
+                )
+        except UnsafeURLError as exc:
             return SendResult(None, time.perf_counter() - started, f"refused: {exc}", refused=True)
         except TimeoutError:
             return SendResult(None, time.perf_counter() - started, f"timed out after {self._timeout:g}s")
-        except httpx.HTTPError as exc:
-            return SendResult(None, time.perf_counter() - started, f"{type(exc).__name__}: {exc}"[:500])
+        except WebhookHTTPError as exc:
+            return SendResult(None, time.perf_counter() - started, str(exc)[:500])
+        status = answer.status_code
         return SendResult(
-            response.status_code,
+            status,
             time.perf_counter() - started,
-            None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}",
-            snippet,
-            response.headers.get("retry-after"),
+            None if 200 <= status < 300 else f"HTTP {status}",
+            answer.body_start.decode("utf-8", errors="replace")[:SNIPPET_CHARS],
+            answer.headers.get("retry-after"),
         )
-
-
-async def _read_snippet(response: httpx.Response) -> str:
-    """The start of the response body; the rest is not read (the connection is dropped instead)."""
-    data = b""
-    async for chunk in response.aiter_bytes():
-        data += chunk
-        if len(data) >= _SNIPPET_READ_BYTES:
-            break
-    return data.decode("utf-8", errors="replace")[:SNIPPET_CHARS]

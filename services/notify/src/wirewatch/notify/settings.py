@@ -37,9 +37,9 @@ class NotifySettings(ServiceSettings):
     # Deliveries in flight at once, and per endpoint, so one slow endpoint cannot hold up the others.
     max_concurrency: int = Field(default=64, ge=1)
     per_endpoint_concurrency: int = Field(default=4, ge=1)
-    # When an endpoint is at its limit, its next delivery is put back for at least this long (not an attempt);
-    # longer when the endpoint is slow (about one answer's time).
-    busy_delay: float = Field(default=1.0, ge=0)
+    # When an endpoint is at its limit and as many again wait for it, a further delivery is put back for at
+    # least this long (not an attempt); longer when the endpoint is slow (about one answer's time).
+    busy_delay: float = Field(default=0.25, ge=0)
     # Circuit breaker: this many failures in a row open it; for the cooldown deliveries are not sent (each is
     # recorded as a skipped attempt), then one probe decides whether it closes again.
     breaker_failures: int = Field(default=5, ge=1)
