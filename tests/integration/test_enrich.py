@@ -179,3 +179,25 @@ async def test_a_backlog_is_enriched_in_batches_each_message_acked_once(
         assert ids == {a.article_id for a in backlog}
     finally:
         await service.stop()
+
+
+async def test_bad_input_flows_on_with_what_could_be_extracted(enrich, nats_client: NatsClient, articles) -> None:
+    published = await _collect(nats_client, ARTICLES_ENRICHED)
+    garbage = _article().model_copy(
+        update={"article_id": "garbage0000000000000000", "title": "Protest in Kyiv", "text": "\x00\x01\xff" * 5000}
+    )
+    empty = _article().model_copy(update={"article_id": "empty00000000000000000000", "title": "Kyiv", "text": ""})
+    for article in (garbage, empty):
+        await _store_as_ingest_would(articles, article)
+        await _publish(nats_client, article)
+    await eventually(lambda: len(published) == 2, what="both bad articles enriched and published", timeout=20)
+    by_id = {
+        e.article.article_id: e.enrichment for e in (ArticleEnriched.model_validate_json(m.data) for m in published)
+    }
+    assert any("binary" in w for w in by_id[garbage.article_id].warnings)
+    assert by_id[garbage.article_id].countries == ["UA"]  # from the title
+    assert any("title only" in w for w in by_id[empty.article_id].warnings)
+    degraded = enrich.registry.get_sample_value("wirewatch_enrich_degraded_total")
+    assert degraded == 2
+    dead = enrich.registry.get_sample_value("wirewatch_dead_letters_total", {"service": "enrich", "reason": "failed"})
+    assert not dead

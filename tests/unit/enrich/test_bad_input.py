@@ -78,3 +78,28 @@ def test_unidentifiable_language(enricher: Enricher) -> None:
     result = _valid(enricher.enrich("1234 5678", "0000 1111 2222"))
     assert result.lang is None
     assert result.entities == []
+
+
+def test_unsupported_language_keeps_places_numbers_and_dates(enricher: Enricher) -> None:
+    # Swahili: neither the entity model nor the month names know it; the gazetteer and digits still work.
+    result = _valid(
+        enricher.enrich(
+            "Mafuriko yaua watu 120 nchini Kenya",
+            "Watu 120 wamekufa baada ya mafuriko makubwa katika mji wa Mombasa, serikali ya Kenya imesema.",
+        )
+    )
+    assert result.lang == "sw"
+    assert any("'sw' is not supported" in w for w in result.warnings)
+    assert {"Kenya", "Mombasa"} <= {p.name for p in result.places}
+    assert result.countries[0] == "KE"
+    assert 120.0 in {n.value for n in result.numbers}
+    assert result.event_type is not None  # "other" with no English cue: said by a zero confidence, no crash
+
+
+def test_five_megabytes_of_one_word_and_of_digits(enricher: Enricher) -> None:
+    for text in ("a" * 5_000_000, "1234567890 " * 450_000):
+        started = time.perf_counter()
+        result = _valid(enricher.enrich("Huge", text))
+        assert time.perf_counter() - started < 8
+        assert result.warnings
+        assert len(result.numbers) <= 50
