@@ -3,8 +3,9 @@
 The api writes the registry fields of a feed; ingest writes ``health`` and its private bookkeeping: ``lease_until`` /
 ``lease_owner`` (who is polling the feed right now) and ``seen`` (keys of the items already published).
 
-Claiming is one ``find_one_and_update`` that moves the lease forward only when no live lease exists, so two
-replicas can never poll one feed at the same time; a replica that dies mid-poll frees its feeds when the lease ends.
+Claiming is a conditional update per feed that moves the lease forward only when no live lease
+exists, so two replicas can never poll one feed at the same time; a replica that dies mid-poll frees its feeds
+when the lease ends.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from wirewatch.contracts import Feed, FeedHealth, FeedStatus
@@ -67,22 +68,35 @@ class FeedsRepository:
             upsert=True,
         )
 
-    async def claim_due(self, now: datetime, lease_seconds: float) -> ClaimedFeed | None:
-        """Take the most overdue enabled feed whose lease is free, or None when nothing is due."""
+    async def claim_due(self, now: datetime, lease_seconds: float, limit: int) -> list[ClaimedFeed]:
+        """Take up to ``limit`` of the most overdue enabled feeds whose lease is free.
+
+        Two steps, because a sorted ``find_one_and_update`` over the due set costs a scan per claim: list candidate
+        ids (one query), then claim each by id with the due-and-free condition repeated, which is atomic per
+        document. A candidate another replica took in between simply does not match.
+        """
+        due: dict[str, Any] = {
+            "enabled": True,
+            "health.next_poll_at": {"$lte": now},
+            # Not leased now: no lease (field missing or null) or one that has run out. Written without $or,
+            # which makes SecantusDB scan the collection even when the _id is given.
+            "lease_until": {"$not": {"$gt": now}},
+        }
+        cursor = self.feeds.find(due, {"_id": 1}).sort("health.next_poll_at", ASCENDING).limit(limit)
+        candidates = [doc["_id"] async for doc in cursor]
         lease_until = now + timedelta(seconds=lease_seconds)
-        doc = await self.feeds.find_one_and_update(
-            {
-                "enabled": True,
-                "health.next_poll_at": {"$lte": now},
-                "$or": [{"lease_until": None}, {"lease_until": {"$lte": now}}],
-            },
-            {"$set": {"lease_until": lease_until, "lease_owner": self.owner}},
-            sort=[("health.next_poll_at", ASCENDING)],
-            return_document=ReturnDocument.AFTER,
-        )
-        if doc is None:
-            return None
-        return ClaimedFeed(feed_status(doc), frozenset(doc.get("seen") or ()), lease_until)
+        claimed: list[ClaimedFeed] = []
+        for feed_id in candidates:
+            taken = await self.feeds.update_one(
+                {"_id": feed_id, **due}, {"$set": {"lease_until": lease_until, "lease_owner": self.owner}}
+            )
+            if taken.modified_count != 1:
+                continue  # another replica claimed it since the listing
+            # The lease is ours now: no other poller writes this document until it ends.
+            doc = await self.feeds.find_one({"_id": feed_id})
+            if doc is not None:
+                claimed.append(ClaimedFeed(feed_status(doc), frozenset(doc.get("seen") or ()), lease_until))
+        return claimed
 
     async def record(self, claim: ClaimedFeed, health: FeedHealth, new_keys: list[str], seen_max: int) -> bool:
         """Store the poll's health and newly seen item keys and free the lease, if the lease is still ours.

@@ -64,6 +64,7 @@ class FeedPoller:
         self._in_flight: set[asyncio.Task[PollReport]] = set()
         self._loop: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
+        self._claiming = asyncio.Lock()
 
     # lifecycle
 
@@ -103,16 +104,17 @@ class FeedPoller:
 
     async def claim_due(self) -> int:
         """Claim due feeds (up to the in-flight bound) and start polling them; returns how many were claimed."""
-        claimed = 0
-        while len(self._in_flight) < self.options.max_in_flight and not self._stopping.is_set():
-            claim = await self.repository.claim_due(datetime.now(UTC), self.options.lease_seconds)
-            if claim is None:
-                break
-            task = asyncio.create_task(self.poll(claim), name=f"poll-{claim.feed.feed_id}")
-            self._in_flight.add(task)
-            task.add_done_callback(self._in_flight.discard)
-            claimed += 1
-        return claimed
+        # One claimer at a time in this process, so that run_once() sees the loop's claims among the polls in flight.
+        async with self._claiming:
+            room = self.options.max_in_flight - len(self._in_flight)
+            if room <= 0 or self._stopping.is_set():
+                return 0
+            claims = await self.repository.claim_due(datetime.now(UTC), self.options.lease_seconds, room)
+            for claim in claims:
+                task = asyncio.create_task(self.poll(claim), name=f"poll-{claim.feed.feed_id}")
+                self._in_flight.add(task)
+                task.add_done_callback(self._in_flight.discard)
+            return len(claims)
 
     async def run_once(self) -> int:
         """Claim every due feed and wait until all polls are done (tests, benchmark, ``--once``)."""
