@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from wirewatch.runtime import ServiceSettings
@@ -37,6 +37,12 @@ class IngestSettings(ServiceSettings):
     feed_seen_max: int = Field(default=2000, ge=10)
     # Addresses outgoing requests may reach although not public, e.g. ["127.0.0.1"] in tests and the dev stack.
     http_allowlist: list[str] = Field(default_factory=list)
+
+    @field_validator("feeds_file", mode="before")
+    @classmethod
+    def _no_feeds_file_when_empty(cls, value: object) -> object:
+        # WIREWATCH_INGEST_FEEDS_FILE= (as in .env.example) means no file, not the current directory.
+        return None if isinstance(value, str) and not value.strip() else value
 
     # --- article pages (fetch_page submissions: download, extraction) ---
     # Whole-download deadline (connect + redirects + body) and body size limit of one page.
