@@ -119,6 +119,8 @@ class Mentions:
     entities: list[EntitySpan] = field(default_factory=list)
     places: list[PlaceMention] = field(default_factory=list)
     countries: list[CountryMention] = field(default_factory=list)
+    # ORG spans that name a town the gazetteer knows: places if the article is about that town's country.
+    doubtful: list[tuple[EntitySpan, tuple[Candidate, ...]]] = field(default_factory=list)
 
 
 def _without_possessive(surface: str) -> str:
@@ -206,6 +208,8 @@ def _from_ner(doc: Document, gaz: Gazetteer, spans: list[tuple[str, int, int]], 
             continue
         if label == "FAC":
             continue  # facilities are not in the contract's label set unless they are places
+        if label == "ORG" and found and " " not in surface:
+            out.doubtful.append((EntitySpan(surface, "ORG", start, end), tuple(found)))
         if label in {"GPE", "LOC"} and (code := gaz.demonym(surface)):
             out.countries.append(CountryMention(code, start))
         out.entities.append(EntitySpan(surface, label, start, end))  # type: ignore[arg-type]
@@ -288,6 +292,22 @@ def _scan_candidates(gaz: Gazetteer, surface: str, *, english: bool, shouting: b
     return tuple(found)
 
 
+def _settle_doubtful(out: Mentions) -> None:
+    """spaCy often calls a town it does not know an organisation ("aid to Derna"). Believe the gazetteer when the
+    article names the town's country anyway: Derna in a story about Libya is the Libyan city."""
+    if not out.doubtful:
+        return
+    named = {c.country for c in out.countries}
+    named |= {m.candidates[0].place.country for m in out.places if all(c.place.kind == "country" for c in m.candidates)}
+    for entity, candidates in out.doubtful:
+        in_context = tuple(c for c in candidates if c.place.country in named and c.place.kind != "continent")
+        if not in_context:
+            continue
+        out.entities = [e for e in out.entities if e != entity]
+        out.entities.append(EntitySpan(entity.text, _place_label(in_context), entity.start, entity.end))
+        out.places.append(PlaceMention(entity.text, entity.start, entity.end, in_context, "ner"))
+
+
 def find_mentions(
     doc: Document, gaz: Gazetteer, ner_spans: list[tuple[str, int, int]] | None, *, english: bool
 ) -> Mentions:
@@ -296,6 +316,7 @@ def find_mentions(
     if ner_spans:
         _from_ner(doc, gaz, ner_spans, out)
     _scan(doc, gaz, english=english, out=out)
+    _settle_doubtful(out)
     out.entities.sort(key=lambda e: (e.start, e.end))
     out.places.sort(key=lambda p: p.start)
     out.countries.sort(key=lambda c: c.start)
