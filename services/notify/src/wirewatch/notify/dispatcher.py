@@ -92,8 +92,8 @@ class DeliveryDispatcher:
                 return
             # Admission first: an endpoint that is busy puts the request back without a database read.
             endpoint = endpoint_of(subscription)
-            admission = await self._guard.admit(endpoint)
             key = request.bus_message_id()
+            admission = await self._guard.admit(endpoint, times_deferred=self._deferred.get(key, 0))
             if admission.decision == "defer":
                 self._metrics.endpoint_busy.inc()
                 if len(self._deferred) > _MAX_REMEMBERED_DEFERRALS:  # taken by other replicas meanwhile

@@ -74,8 +74,12 @@ class EndpointGuard:
             return "closed"
         return "half-open" if time.monotonic() - found.opened_at >= self._cooldown else "open"
 
-    async def admit(self, endpoint: str) -> Admission:
-        """Decide, and when the answer is "send", hold one of the endpoint's slots until :meth:`release`."""
+    async def admit(self, endpoint: str, *, times_deferred: int = 0) -> Admission:
+        """Decide, and when the answer is "send", hold one of the endpoint's slots until :meth:`release`.
+
+        ``times_deferred``: how often this request was put back already; each time it waits one answer's time
+        longer, so a slow endpoint's backlog comes back ever more rarely instead of all of it every few seconds.
+        """
         state = self._state(endpoint)
         now = time.monotonic()
         state.last_used = now
@@ -100,8 +104,10 @@ class EndpointGuard:
                     state.waiters.remove(slot)
                 raise
             return Admission("send")
-        # Back after about one answer's time, spread so the backlog does not return as one wave.
-        delay = min(_MAX_DEFER_SECONDS, max(self._min_defer, state.latency)) * random.uniform(1.0, 1.5)  # noqa: S311
+        # Back after about one answer's time (more for a request put back before), spread so that the backlog
+        # does not return as one wave.
+        wait = max(self._min_defer, state.latency) * (1 + times_deferred)
+        delay = min(_MAX_DEFER_SECONDS, wait) * random.uniform(1.0, 1.5)  # noqa: S311
         return Admission("defer", delay=delay, reason=f"{state.in_flight} requests in flight")
 
     def release(self, endpoint: str, *, ok: bool, latency: float, sent: bool = True) -> None:
