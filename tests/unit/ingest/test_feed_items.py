@@ -126,3 +126,15 @@ def test_leading_whitespace_before_the_declaration_is_tolerated():
 )
 def test_html_to_text(markup: str, text: str):
     assert html_to_text(markup) == text
+
+
+@pytest.mark.parametrize("declared", ["utf-16", "bogus-8"])
+def test_a_wrong_declared_charset_is_recovered_with_a_warning(declared: str):
+    body = (
+        f'<?xml version="1.0" encoding="{declared}"?><rss version="2.0"><channel>'
+        "<item><title>Caf\u00e9 opens</title><link>http://x.test/a</link></item></channel></rss>"
+    ).encode()
+    parsed = parse_feed(body, content_type=f"application/rss+xml; charset={declared}")
+    assert [i.title for i in parsed.items] == ["Caf\u00e9 opens"]
+    assert parsed.warning is not None
+    assert "declared" in parsed.warning  # ours (utf-16), or feedparser's own override (an unknown name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import io
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -56,6 +57,38 @@ def parse_feed(body: bytes, *, content_type: str | None = None, url: str | None 
     headers = {"content-location": url} if url else {}
     if content_type:
         headers["content-type"] = content_type
+    try:
+        return _parse_xml(body, headers)
+    except FeedParseError as first:
+        # A wrong declared charset (utf-16 on an ASCII body, a made-up name) defeats feedparser's own guessing:
+        # read the bytes as UTF-8 (else Windows-1252) with the declaration removed, once.
+        recoded = _recoded(body)
+        if recoded is None:
+            raise
+        headers.pop("content-type", None)
+        try:
+            parsed = _parse_xml(recoded, headers)
+        except FeedParseError:
+            raise first from None
+        note = "the declared charset was wrong; read as UTF-8 or Windows-1252"
+        return ParsedFeed(parsed.title, parsed.version, parsed.items, f"{note} ({parsed.warning or first})"[:300])
+
+
+_DECLARED_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?)\sencoding\s*=\s*["'][^"']*["']""")
+
+
+def _recoded(body: bytes) -> bytes | None:
+    if body.lstrip()[:1] != b"<":
+        return None  # not markup at all: nothing a charset could fix
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        text = body.decode("cp1252", errors="replace")
+    recoded = _DECLARED_ENCODING.sub(rb"\1", text.encode("utf-8"), count=1)
+    return recoded if recoded != body else None
+
+
+def _parse_xml(body: bytes, headers: dict[str, str]) -> ParsedFeed:
     # A BytesIO, never a str: feedparser would treat a str that looks like a URL or a path as one and open it.
     parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
     problem = _describe(parsed.get("bozo_exception")) if parsed.get("bozo") else None
