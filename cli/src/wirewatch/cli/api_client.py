@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Self
+from urllib.parse import quote
 
 import httpx
 
@@ -113,10 +114,10 @@ class ApiClient:
         return _items(self._request("GET", "/v1/feeds"), "feeds")
 
     def get_feed(self, feed_id: str) -> dict[str, Any]:
-        return _object(self._request("GET", f"/v1/feeds/{feed_id}"))
+        return _object(self._request("GET", f"/v1/feeds/{quote(feed_id, safe='')}"))
 
     def remove_feed(self, feed_id: str) -> None:
-        self._request("DELETE", f"/v1/feeds/{feed_id}")
+        self._request("DELETE", f"/v1/feeds/{quote(feed_id, safe='')}")
 
 
 def _detail(response: httpx.Response) -> str:

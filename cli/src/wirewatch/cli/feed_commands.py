@@ -57,7 +57,7 @@ def _ago(value: Any, now: datetime) -> str:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     seconds = (now - when).total_seconds()
-    span = abs(seconds)
+    span = round(abs(seconds))
     text = (
         f"{span:.0f}s"
         if span < 120
