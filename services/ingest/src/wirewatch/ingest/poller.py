@@ -121,7 +121,7 @@ class FeedPoller:
             return len(claims)
 
     async def run_once(self) -> int:
-        """Claim every due feed and wait until all polls are done (tests, benchmark, ``--once``)."""
+        """Claim every due feed and wait until all polls are done (tests and the benchmark drive polls with it)."""
         total = 0
         while claimed := await self.claim_due():
             total += claimed
