@@ -109,11 +109,45 @@ def run_bench(articles: list[tuple[str, str]], *, rounds: int, batch_size: int) 
     }
 
 
+def _replica(articles: list[tuple[str, str]], batch_size: int, start: Any) -> tuple[float, float]:
+    """One replica's service path over ``articles``, started together with the others."""
+    enricher = Enricher.load()
+    items: list[tuple[str, str, str | None]] = [(title, body, None) for title, body in articles]
+    enricher.enrich_many(items[:batch_size])
+    start.wait()
+
+    def service() -> None:
+        for i in range(0, len(items), batch_size):
+            enricher.enrich_many(items[i : i + batch_size])
+
+    return _timed(service)
+
+
+def run_replicas(articles: list[tuple[str, str]], *, replicas: int, batch_size: int) -> dict[str, Any]:
+    """``replicas`` processes (as the service scales out: one process per core, n_process=1 each) enriching the
+    same articles at the same time; throughput is all their articles over the slowest one's wall time."""
+    import multiprocessing  # noqa: PLC0415 - only this mode needs it
+
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager, context.Pool(replicas) as pool:
+        start = manager.Barrier(replicas)
+        results = pool.starmap(_replica, [(articles, batch_size, start)] * replicas)
+    wall = max(r[0] for r in results)
+    words = sum(len(f"{t}\n\n{b}".split()) for t, b in articles)
+    return {
+        "replicas": replicas,
+        "articles": len(articles) * replicas,
+        "articles_per_s": round(len(articles) * replicas / wall, 1),
+        "words_per_s": round(words * replicas / wall),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m wirewatch.enrich.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=16, help="the service's pull batch size (default 16)")
+    parser.add_argument("--replicas", type=int, default=0, help="also run N service processes side by side")
     parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("WIREWATCH_DATA_DIR", "../shared/data")))
     args = parser.parse_args(argv)
     if not (args.data_dir / _CORPUS).is_file():
@@ -121,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     articles = load_articles(args.data_dir, args.articles)
     report = run_bench(articles, rounds=args.rounds, batch_size=args.batch_size)
+    if args.replicas > 1:
+        report["scale_out"] = run_replicas(articles, replicas=args.replicas, batch_size=args.batch_size)
     print(json.dumps(report, indent=2))  # noqa: T201 - the report is the output
     return 0
 

@@ -71,29 +71,55 @@ def find_dates(text: str, lang: str | None) -> list[FoundDate]:
     """Dates in ``text`` (offsets into it), first occurrence order, overlapping weaker forms dropped."""
     scan = ascii_digits(text)  # Arabic-Indic digits read as ASCII; same length, so offsets hold
     found: list[FoundDate] = []
+    # Every form has a year: look only around the years (the month-name patterns are slow over a whole text).
+    for window_start, window_end in _windows(scan):
+        for date in _dates_in(scan, window_start, window_end, lang):
+            if not any(d.start < date.end and date.start < d.end for d in found):
+                found.append(FoundDate(text[date.start : date.end], date.date, date.start, date.end))
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+_ANY_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
+_BEFORE_YEAR, _AFTER_YEAR = 48, 12  # "19 de septiembre de " before it, "-09-19" or " года" after it
+
+
+def _windows(scan: str) -> list[tuple[int, int]]:
+    windows: list[tuple[int, int]] = []
+    for m in _ANY_YEAR.finditer(scan):
+        start, end = max(0, m.start() - _BEFORE_YEAR), min(len(scan), m.end() + _AFTER_YEAR)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def _dates_in(scan: str, window_start: int, window_end: int, lang: str | None) -> list[FoundDate]:
+    """The dates in ``scan[window_start:window_end]``, offsets into ``scan``."""
+    found: list[FoundDate] = []
     taken: list[tuple[int, int]] = []
 
     def add(start: int, end: int, date: str | None) -> None:
         if date is None or any(s < end and start < e for s, e in taken):
             return
         taken.append((start, end))
-        found.append(FoundDate(text[start:end], date, start, end))
+        found.append(FoundDate(scan[start:end], date, start, end))
 
-    for m in _ISO.finditer(scan):
+    for m in _ISO.finditer(scan, window_start, window_end):
         add(m.start(), m.end(), _valid(m["year"], m["month"], m["day"]))
     for pattern in (_DAY_FIRST, _MONTH_FIRST):
-        for m in pattern.finditer(scan):
+        for m in pattern.finditer(scan, window_start, window_end):
             add(m.start(), m.end(), _valid(m["year"], _MONTH_OF[m["month"].lower()], m["day"]))
-    for m in _NUMERIC.finditer(scan):
+    for m in _NUMERIC.finditer(scan, window_start, window_end):
         day, month = m["a"], m["b"]
         if lang == "en" and int(day) <= 12:  # US order in English copy: 9/19/2023
             day, month = month, day
         add(m.start(), m.end(), _valid(m["year"], month, day))
-    for m in _MONTH_YEAR.finditer(scan):
+    for m in _MONTH_YEAR.finditer(scan, window_start, window_end):
         if m["month"].lower() in {"may", "mar", "mai"} and not m["month"][0].isupper():
             continue  # "may 2023" lower-case is the verb; "mar" and "mai" are words too
         add(m.start(), m.end(), _valid(m["year"], _MONTH_OF[m["month"].lower()]))
-    for m in _YEAR_ALONE.finditer(scan):
+    for m in _YEAR_ALONE.finditer(scan, window_start, window_end):
         add(m.start("year"), m.end("year"), m["year"])
-    found.sort(key=lambda d: d.start)
     return found

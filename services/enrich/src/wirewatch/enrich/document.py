@@ -16,6 +16,7 @@ SEPARATOR = "\n\n"
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # Below this share of letters and spaces a body is binary or markup debris rather than prose.
 _MIN_PROSE_SHARE = 0.6
+_NOT_PROSE = re.compile(r"[^\w\s]|[\d_]")  # neither a letter nor whitespace
 
 
 @dataclass(slots=True)
@@ -51,8 +52,7 @@ def prose_share(text: str) -> float:
     if not text:
         return 1.0
     sample = text[:20_000]
-    good = sum(1 for ch in sample if ch.isalpha() or ch.isspace())
-    return good / len(sample)
+    return 1 - len(_NOT_PROSE.findall(sample)) / len(sample)
 
 
 def prepare_document(title: str, text: str, *, max_chars: int) -> Document:

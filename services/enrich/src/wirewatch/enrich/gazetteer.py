@@ -62,6 +62,7 @@ def _without_possessive(text: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=65_536)  # the scanner asks for the same capitalised words again and again
 def normalise_name(value: str) -> str:
     """Comparison form of a place name: case-folded, accents, possessives, dashes and a leading "the" removed."""
     text = _without_possessive(value.replace("\u2018", "'").strip())
