@@ -12,6 +12,7 @@ import httpx
 import pytest
 import uvicorn
 from nats.aio.client import Client as NatsClient
+from prometheus_client import CollectorRegistry
 
 from wirewatch.api.main import create_app
 from wirewatch.api.settings import ApiSettings
@@ -96,7 +97,8 @@ async def test_bad_stream_filters_are_422(api_url: str) -> None:
 
 
 async def test_a_slow_client_is_dropped_with_a_reason_and_others_keep_going(nats_client: NatsClient) -> None:
-    hub = EventHub(lambda: nats_client, queue_size=3, max_clients=10)
+    registry = CollectorRegistry()
+    hub = EventHub(lambda: nats_client, queue_size=3, max_clients=10, registry=registry)
     slow = await hub.join(SubscriptionFilter())
     picky = await hub.join(SubscriptionFilter(countries=["FR"]))
     # Core NATS publishes (no streams here): the hub listens to live messages, as it does to JetStream's.
@@ -110,6 +112,7 @@ async def test_a_slow_client_is_dropped_with_a_reason_and_others_keep_going(nats
     assert slow.close_reason == "client too slow: 3 events waiting"
     assert slow.queue.qsize() == 1  # only the close marker
     assert hub.clients == 1
+    assert registry.get_sample_value("wirewatch_api_stream_dropped_total", {"reason": "slow"}) == 1
     await eventually(lambda: picky.queue.qsize() == 1, what="the other client's event")
     assert "evt_fr" in str(picky.queue.get_nowait())
     await hub.close()

@@ -42,6 +42,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         lambda: service.broker.connection,
         queue_size=settings.stream_queue_size,
         max_clients=settings.stream_max_clients,
+        registry=service.registry,
     )
     service.on_shutdown(hub.close)
 

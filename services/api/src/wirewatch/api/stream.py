@@ -22,6 +22,7 @@ from fastapi.responses import StreamingResponse
 from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription as NatsSubscription
+from prometheus_client import CollectorRegistry, Counter, Gauge
 from pydantic import ValidationError
 
 from wirewatch.contracts import EVENTS_ALL, EventChanged, SubscriptionFilter, matches
@@ -41,13 +42,29 @@ class Listener:
     queue: asyncio.Queue[object]
     close_reason: str | None = None
     sent: int = field(default=0)
+    left: bool = False
 
 
 class EventHub:
     """Fans ``events.>`` out to the connected stream clients."""
 
-    def __init__(self, connection: Callable[[], NatsClient], *, queue_size: int, max_clients: int) -> None:
+    def __init__(
+        self,
+        connection: Callable[[], NatsClient],
+        *,
+        queue_size: int,
+        max_clients: int,
+        registry: CollectorRegistry | None = None,
+    ) -> None:
         self._connection = connection
+        registry = registry if registry is not None else CollectorRegistry()  # never the process-global one
+        # Gauge: stream clients connected now. Counter: clients dropped, by why (slow, shutdown).
+        self._clients_gauge = Gauge(
+            "wirewatch_api_stream_clients", "Clients connected to /v1/stream", registry=registry
+        )
+        self._dropped = Counter(
+            "wirewatch_api_stream_dropped", "Stream clients dropped by the server", ["reason"], registry=registry
+        )
         self._queue_size = queue_size
         self._max_clients = max_clients
         self._listeners: set[Listener] = set()
@@ -68,14 +85,20 @@ class EventHub:
                 await nc.flush()  # the server has the subscription: anything published from now on is seen
         listener = Listener(subscription_filter, asyncio.Queue(self._queue_size))
         self._listeners.add(listener)
+        self._clients_gauge.inc()
         return listener
 
     def leave(self, listener: Listener) -> None:
+        """The client's stream ended (it went away, or was dropped and told why)."""
         self._listeners.discard(listener)
+        if not listener.left:
+            listener.left = True
+            self._clients_gauge.dec()
 
     async def close(self) -> None:
         for listener in list(self._listeners):
             self._drop(listener, "the server is shutting down")
+            self._dropped.labels("shutdown").inc()
         if self._subscription is not None:
             with contextlib.suppress(Exception):
                 await self._subscription.unsubscribe()
@@ -98,6 +121,7 @@ class EventHub:
                 listener.queue.put_nowait(frame)
             except asyncio.QueueFull:
                 self._drop(listener, f"client too slow: {self._queue_size} events waiting")
+                self._dropped.labels("slow").inc()
 
     def _drop(self, listener: Listener, reason: str) -> None:
         """End a client's stream: its waiting events make room for the close message that says why."""
