@@ -31,7 +31,7 @@ class NotifyService(Service):
         self.notify_settings = settings
         self.notify_metrics = NotifyMetrics(self.registry)
         self.subscriptions = SubscriptionRepository(self.db)
-        self.deliveries = DeliveryRepository(self.db)
+        self.deliveries = DeliveryRepository(self.db, keep_seconds=settings.deliveries_keep_seconds)
         self.sender = WebhookSender(
             allowlist=settings.allow_addresses,
             timeout=settings.delivery_timeout,

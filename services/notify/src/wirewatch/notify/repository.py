@@ -76,13 +76,17 @@ class SubscriptionRepository:
 
 
 class DeliveryRepository:
-    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], *, keep_seconds: int = 30 * 24 * 3600) -> None:
         self.deliveries = db["deliveries"]
+        self._keep_seconds = keep_seconds
 
     async def ensure_indexes(self) -> None:
         await self.deliveries.create_index("subscription_id")
         await self.deliveries.create_index("event_id")
         await self.deliveries.create_index([("status", 1), ("updated_at", -1)])
+        # Each record keeps the event it sent; they go when the EVENTS stream no longer has the events either
+        # (a replay "since" could not reach them anyway).
+        await self.deliveries.create_index("created_at", expireAfterSeconds=self._keep_seconds)
 
     @staticmethod
     def _pending_document(

@@ -49,6 +49,8 @@ class NotifySettings(ServiceSettings):
     # Requests waiting for a retry count as unacknowledged in JetStream; the default (1000) would let a few
     # failing endpoints' retries stall every delivery, so the limit is far above any backlog we expect.
     max_ack_pending: int = Field(default=200_000, ge=1000)
+    # Delivery records (each with its attempts and the event version sent) are kept this long, like the events.
+    deliveries_keep_seconds: int = Field(default=30 * 24 * 3600, ge=3600)
     # A replay "since" reads at most this many event changes (it stops there and logs it).
     replay_max_events: int = Field(default=50_000, ge=1)
     # Deliveries that fail inside notify (database down, ...) are retried this many times before dead-lettering.
