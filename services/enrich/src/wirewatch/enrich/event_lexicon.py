@@ -46,6 +46,10 @@ _ACLED: tuple[Family, ...] = (
             {
                 r"military operations?|offensives?|counter-?offensive": 2.0,
                 r"fighting|clash(?:es|ed)?|battles?|firefights?|hostilities|combat": 2.0,
+                # es, fr, de, pt, ru, ar: the core words only, so articles in those languages get a family too
+                r"combates?|enfrentamientos?|combats|affrontements?|kämpfe\w*|gefechte?\w*": 2.0,
+                r"бои|боёв|боях|боевые|боевых": 2.0,
+                r"ofensiva|столкновени\w*|اشتباكات|معارك": 2.0,  # French "offensive" is the English word
                 r"armed forces|troops|soldiers|militants|rebels|insurgents|separatists|militia": 1.0,
                 r"aggression|anti-terror(?:ist)? (?:operation|activities|measures)|assault|full-scale": 1.5,
                 r"wars?|front ?lines?|frontline|ceasefire|truce": 1.0,
@@ -69,6 +73,9 @@ _ACLED: tuple[Family, ...] = (
         _cues(
             {
                 r"explosions?|blasts?|detonat(?:ed|ion)": 2.0,
+                r"explosión|explosiones|explosão|explosões|bombardeos?|bombardements?|frappes? aériennes?": 2.0,
+                r"luftangriff\w*|взрыв\w*": 2.0,
+                r"обстрел\w*|авиаудар\w*|قصف|انفجار|غارات": 2.0,
                 r"shell(?:ing|ed|s)|artillery|missiles?|rockets?|mortars?|high-precision weapons": 2.0,
                 r"air ?strikes?|drone (?:strikes?|attacks?)|bomb(?:ing|ed|s)?|warplanes?": 2.0,
                 r"landmines?|mines|IEDs?|improvised explosive": 1.5,
@@ -116,6 +123,8 @@ _ACLED: tuple[Family, ...] = (
         _cues(
             {
                 r"protests?|protesters?|demonstrat(?:ion|ions|ors|ed)|rall(?:y|ies)": 2.0,
+                r"protestas?|manifestaci[oó]n\w*|manifestations?|manifestants|protestos?|manifestações": 2.0,
+                r"demonstrant\w*|kundgebung\w*|протест\w*|митинг\w*|احتجاجات|مظاهرات": 2.0,
                 r"march(?:ed|es|ers|ing)|march (?:against|through|on)|(?:thousands|hundreds|people|crowds?) march": 2.0,
                 r"sit-ins?|strikers|walkouts?|picket|tear gas|water cannons?": 1.5,
             }
@@ -177,6 +186,7 @@ _IPTC: tuple[Family, ...] = (
         "politics",
         {
             r"elections?|vot(?:e|es|ers|ing)|ballots?|campaign(?:s|ing)?|polls?": 2.0,
+            r"elecciones|élections?|wahl(?:en|kampf)\w*|eleições|выбор\w*|انتخابات": 2.0,
             r"parliament|senate|congress|lawmakers|legislat(?:ion|ure)|bill": 1.5,
             r"president|prime minister|minister|government|cabinet|diplomat(?:s|ic)?|foreign ministry": 1.0,
             r"sanctions|summit|talks|treaty|spokesperson|spokesman|spokeswoman": 0.5,
@@ -187,6 +197,8 @@ _IPTC: tuple[Family, ...] = (
         "economy, business and finance",
         {
             r"econom(?:y|ic)|inflation|gdp|recession|interest rates?|central bank": 2.0,
+            r"econom[ií]a|inflaci[oó]n|économie|wirtschaft\w*|economia|inflação|экономик\w*|инфляци\w*": 2.0,
+            r"اقتصاد|تضخم|banco central|banque centrale|zentralbank|центробанк\w*": 2.0,
             r"stocks?|shares|markets?|investors?|earnings|revenue|profits?|company|companies": 1.5,
             r"trade|tariffs?|exports?|imports?|prices?|oil|banks?|budget|debt": 1.0,
         },
@@ -196,6 +208,8 @@ _IPTC: tuple[Family, ...] = (
         "disaster, accident and emergency incident",
         {
             r"earthquakes?|quakes?|aftershocks?|tremors?|floods?|flooding|flash floods?|hurricanes?|cyclones?": 3.0,
+            r"terremotos?|sismos?|séismes?|tremblements? de terre|erdbeben\w*|землетрясени\w*|زلزال": 3.0,
+            r"inundaci[oó]n\w*|inondations?|überschwemmung\w*|hochwasser|enchentes?|наводнени\w*|فيضانات": 3.0,
             r"typhoons?|tsunamis?|wildfires?|bushfires?|forest fires?|landslides?|mudslides?|avalanches?": 3.0,
             r"volcan(?:o|oes|ic)|eruptions?|epicent(?:re|er)|magnitude|dams? (?:burst|collapsed?)": 2.0,
             r"crash(?:ed)?|derail(?:ed|ment)|collapsed?|disasters?|emergenc(?:y|ies)|evacuat(?:ed|ion)": 1.5,
@@ -217,6 +231,7 @@ _IPTC: tuple[Family, ...] = (
         "health",
         {
             r"disease|outbreak|epidemic|pandemic|virus|vaccines?|infections?|cholera|covid(?:-19)?|ebola": 2.5,
+            r"epidemia|épidémie|epidemie|эпидеми\w*|وباء|brote|flambée|ausbruch|surto|вспышк\w*": 2.5,
             r"hospitals?|patients?|doctors?|health|medical|medicines?|cancer": 1.5,
         },
     ),
@@ -225,6 +240,7 @@ _IPTC: tuple[Family, ...] = (
         "sport",
         {
             r"matches|match|tournament|championship|league|world cup|olympics?|grand slam|goals?|scored": 2.0,
+            r"fútbol|futebol|fußball|футбол\w*|كرة القدم|mundial|coupe du monde|weltmeister\w*|copa do mundo": 2.0,
             r"football|soccer|tennis|cricket|basketball|rugby|golf|athletics|athletes?|stadium|striker": 1.5,
             # Words with other senses (rescue teams, players in a market, a season of rain) weigh little.
             r"teams?|players?|coach|season|cup|final|champions?": 0.5,
