@@ -74,6 +74,11 @@ class ArticleClusterer:
         ctx = _Context(message, features_from_enriched(message), copy_signature(article.title, article.text))
         done = await self.repository.event_applied(ctx.key)
         if done is not None:
+            if done.version == 1 and done.founder == article.article_id and (record := done.change_for(ctx.key)):
+                # Our own new event that nobody joined: the earlier attempt may have stopped before it was listed
+                # and checked against concurrent creations, so finish that check (it may still withdraw the event).
+                resumed = (EventChanged.model_validate(record["change"]), record, Decision("create", done.event_id))
+                return await self._cluster(ctx, resumed)
             return await self._replay(done, ctx)
         member_of = await self.repository.event_of_member(article.article_id)
         if member_of is not None:
@@ -114,9 +119,12 @@ class ArticleClusterer:
             event = await self.repository.load_event(event.event_id)
         raise RetryLater(f"event {decision.event_id} kept changing under us")
 
-    async def _cluster(self, ctx: _Context) -> Outcome:
+    async def _cluster(
+        self, ctx: _Context, created: tuple[EventChanged, dict[str, Any], Decision] | None = None
+    ) -> Outcome:
         own_id = event_id_for(ctx.features.article_id)
-        created: tuple[EventChanged, dict[str, Any], Decision] | None = None
+        if created is not None:
+            await self.repository.index_event(own_id, EventState.found(ctx.features).keys)
         for _ in range(MAX_ATTEMPTS):
             seen = await self.repository.creation_sequence()
             candidates = await self.repository.candidates(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from faststream.nats import NatsMessage, NatsRouter
 
@@ -14,6 +15,7 @@ from wirewatch.contracts import (
     HEADER_MSG_ID,
     HEADER_TRACEPARENT,
     ArticleEnriched,
+    EventChanged,
     event_subject,
 )
 from wirewatch.runtime import Delivery, Service, durable_subscriber
@@ -24,7 +26,21 @@ from .metrics import DedupeMetrics
 log = logging.getLogger("wirewatch.dedupe")
 
 
-def build_router(service: Service, clusterer: ArticleClusterer, metrics: DedupeMetrics) -> NatsRouter:
+def change_publisher(service: Service) -> Callable[[EventChanged], Awaitable[None]]:
+    """Publish an event change that no article caused (the dormancy sweep), with its exactly-once Msg-Id."""
+
+    async def publish(change: EventChanged) -> None:
+        event = change.event
+        subject = event_subject(change.change, event.category, event.primary_country)
+        headers = {HEADER_MSG_ID: f"event:{event.event_id}:{event.version}"}
+        await service.broker.publish(change, subject, headers=headers, stream=EVENTS_STREAM.name)
+
+    return publish
+
+
+def build_router(
+    service: Service, clusterer: ArticleClusterer, metrics: DedupeMetrics, *, ack_wait: float = 60.0
+) -> NatsRouter:
     router = NatsRouter()
     enriched = durable_subscriber(
         router,
@@ -32,6 +48,7 @@ def build_router(service: Service, clusterer: ArticleClusterer, metrics: DedupeM
         stream=ARTICLES_STREAM,
         durable="dedupe",
         batch_size=service.settings.batch_size,
+        ack_wait=ack_wait,
     )
 
     async def dedupe_article(message: ArticleEnriched, delivery: Delivery) -> None:

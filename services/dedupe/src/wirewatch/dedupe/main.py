@@ -9,7 +9,8 @@ from starlette.applications import Starlette
 from wirewatch.runtime import Service, configure_logging, run_asgi
 
 from .clusterer import ArticleClusterer
-from .handlers import build_router
+from .dormancy import DormancySweeper
+from .handlers import build_router, change_publisher
 from .metrics import DedupeMetrics
 from .repository import DedupeRepository
 from .scoring import ClusteringPolicy
@@ -28,8 +29,17 @@ def create_service(settings: DedupeSettings | None = None) -> Service:
         max_candidates=settings.max_candidates,
         on_conflict=lambda kind: metrics.conflicts.labels(kind).inc(),
     )
+    sweeper = DormancySweeper(
+        repository, change_publisher(service), dormant_after=timedelta(hours=settings.dormant_after_hours)
+    )
+
+    async def start_sweeping() -> None:
+        sweeper.start(settings.dormancy_sweep_seconds)
+
     service.on_startup(repository.ensure_indexes)
-    service.broker.include_router(build_router(service, clusterer, metrics))
+    service.on_startup(start_sweeping)
+    service.on_shutdown(sweeper.stop)
+    service.broker.include_router(build_router(service, clusterer, metrics, ack_wait=settings.ack_wait_seconds))
     return service
 
 

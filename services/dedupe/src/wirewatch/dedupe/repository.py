@@ -38,6 +38,7 @@ class DedupeRepository:
         await self.events.create_index("members")
         await self.events.create_index("applied")
         await self.events.create_index([("last_seen", -1)])
+        await self.events.create_index([("touched_at", 1)])
         await self.articles.create_index("dedupe.event_id")
         await self.copies.create_index("bands")
         await self.copies.create_index("content_hash")
@@ -96,19 +97,36 @@ class DedupeRepository:
             ordered=False,
         )
 
+    async def quiet_events(self, before: datetime, limit: int) -> list[EventState]:
+        """Active events no article changed since ``before`` (wall clock), quietest first."""
+        cursor = (
+            self.events.find({"touched_at": {"$lt": before}, "status": "active"})
+            .sort([("touched_at", 1), ("_id", 1)])
+            .limit(limit)
+        )
+        return [EventState.from_document(doc) async for doc in cursor]
+
     async def insert_event(self, event: EventState) -> bool:
         """Insert a new event; False when one with its id exists (a redelivery's earlier attempt)."""
         try:
-            await self.events.insert_one(event.to_document())
+            await self.events.insert_one({**event.to_document(), "touched_at": datetime.now(UTC)})
         except DuplicateKeyError:
             return False
         return True
 
-    async def replace_event(self, event: EventState, expected_version: int) -> bool:
-        """Write ``event`` only if nobody changed it since ``expected_version`` (optimistic concurrency)."""
-        result = await self.events.replace_one(
-            {"_id": event.event_id, "version": expected_version}, event.to_document()
-        )
+    async def replace_event(self, event: EventState, expected_version: int, *, touch: bool = True) -> bool:
+        """Write ``event`` only if nobody changed it since ``expected_version`` (optimistic concurrency).
+
+        ``touched_at`` is the wall-clock time of the last article applied: dormancy counts from it, not from the
+        articles' own dates, so replaying an old archive does not put its events to sleep at once.
+        """
+        doc = event.to_document()
+        if touch:
+            doc["touched_at"] = datetime.now(UTC)
+        else:
+            previous = await self.events.find_one({"_id": event.event_id}, projection={"touched_at": 1})
+            doc["touched_at"] = (previous or {}).get("touched_at") or datetime.now(UTC)
+        result = await self.events.replace_one({"_id": event.event_id, "version": expected_version}, doc)
         return result.matched_count == 1
 
     async def withdraw_event(self, event_id: str) -> bool:

@@ -18,3 +18,8 @@ class DedupeSettings(ServiceSettings):
     index_ttl_days: float = Field(default=14.0, gt=0)
     # Minimum final score to join an event (see ClusteringPolicy).
     join_threshold: float = Field(default=0.30, ge=0, le=1)
+    # An event with no new article for this long goes dormant (not joined any more); swept every interval.
+    dormant_after_hours: float = Field(default=72.0, gt=0)
+    dormancy_sweep_seconds: float = Field(default=60.0, gt=0)
+    # An article fetched by a replica that stopped or died comes back to another one after this long.
+    ack_wait_seconds: float = Field(default=60.0, gt=0)
