@@ -20,6 +20,7 @@ log = logging.getLogger("wirewatch.api")
 # Bookkeeping that is ingest's business, and large: the revision history and publish markers.
 _ARTICLE_HIDDEN = {"revisions": 0, "published_revision": 0}
 _EVENT_ORDER = [("last_seen", DESCENDING), ("_id", DESCENDING)]
+_MAX_REDIRECTS = 5
 
 
 def _snapshot(doc: dict[str, Any]) -> EventSnapshot | None:
@@ -70,6 +71,11 @@ class ApiRepository:
 
     async def event(self, event_id: str) -> EventSnapshot | None:
         doc = await self.events.find_one({"_id": event_id})
+        # A merged event is a redirect: answer with the event it became (merges can chain; a few hops at most).
+        for _ in range(_MAX_REDIRECTS):
+            if doc is None or doc.get("status") != "merged" or not doc.get("merged_into"):
+                break
+            doc = await self.events.find_one({"_id": doc["merged_into"]}) or doc
         return None if doc is None else _snapshot(doc)
 
     async def event_page(
