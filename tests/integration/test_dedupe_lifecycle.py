@@ -126,3 +126,55 @@ async def test_a_replica_stopped_mid_stream_leaves_its_articles_to_the_next_one(
     event = await db["events"].find_one({})
     assert event["version"] == len(stories)
     assert await _event_messages(nats_client) == len(stories)
+
+
+async def test_an_article_that_fits_two_events_merges_them_and_the_old_id_redirects(db):
+    from wirewatch.api.repository import ApiRepository  # noqa: PLC0415 - the api's read path of the redirect
+    from wirewatch.dedupe.scoring import ClusteringPolicy  # noqa: PLC0415
+
+    repository = DedupeRepository(db)
+    await repository.ensure_indexes()
+    # Two write-ups of one offensive kept apart (as a stricter past policy or a race might have left them).
+    apart = ArticleClusterer(repository, policy=ClusteringPolicy(join_threshold=0.99))
+    first = await apart.cluster_article(tasnim())
+    second = await apart.cluster_article(reuters())
+    assert first is not None
+    assert second is not None
+    for outcome in (first, second):
+        await db["articles"].insert_one({"_id": outcome.change.article_id, "dedupe": {"event_id": "x"}})
+        await db["articles"].update_one(
+            {"_id": outcome.change.article_id}, {"$set": {"dedupe.event_id": outcome.change.event.event_id}}
+        )
+    bridge = enriched(
+        "bridge-1",
+        "Azerbaijan launches military operation in Nagorno-Karabakh, Armenia says full-scale aggression",
+        "Azerbaijan's defence ministry announced anti-terrorist operations in Nagorno-Karabakh, shelling "
+        "Stepanakert. Armenia accused Baku of full-scale aggression; Russian peacekeepers were in contact.",
+        source="Bridge",
+        entities=KARABAKH_ENTITIES,
+        places=(STEPANAKERT,),
+        event_type=BATTLE,
+        at=T0 + timedelta(hours=1),
+    )
+    outcome = await ArticleClusterer(repository).cluster_article(bridge)
+    assert outcome is not None
+    assert outcome.decision == "join"
+    survivor_change, redirect_change = outcome.merges
+    assert survivor_change.change == redirect_change.change == "merged"
+    survivor = survivor_change.event
+    gone = redirect_change.event
+    assert (gone.status, gone.merged_into) == ("merged", survivor.event_id)
+    assert survivor.article_count == 3
+    assert survivor.source_count == 3
+    assert "merged_from" in survivor_change.changed_fields
+    # Every article now names the survivor; the old id answers with the survivor through the api.
+    async for article in db["articles"].find({}):
+        assert article["dedupe"]["event_id"] == survivor.event_id
+    snapshot = await ApiRepository(db).event(gone.event_id)
+    assert snapshot is not None
+    assert snapshot.event_id == survivor.event_id
+    # Not done twice: the redirect is finished and is no candidate any more.
+    assert await repository.unfinished_merges() == []
+    again = await ArticleClusterer(repository).cluster_article(bridge.model_copy(deep=True))
+    assert again is not None
+    assert again.replayed

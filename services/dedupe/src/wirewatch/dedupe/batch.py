@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -180,4 +180,5 @@ def cluster_batch(
         out.append(Assignment(article.id, decision.event_id, decision.duplicate_of, decision.kind))
         if on_progress is not None:
             on_progress(index + 1)
-    return out
+    # Events merged later: every article reports the event its own one ended up in.
+    return [replace(a, event_id=clusterer.resolve(a.event_id)) for a in out]

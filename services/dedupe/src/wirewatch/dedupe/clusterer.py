@@ -14,7 +14,7 @@ Rules that keep several replicas and redeliveries correct:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,6 +24,8 @@ from wirewatch.runtime import RetryLater
 from .copies import copy_signature, find_original
 from .events import EventState, applied_key, changed_fields, event_id_for, new_keys
 from .features import ArticleFeatures, features_from_enriched
+from .merger import EventMerger
+from .merging import merge_pair
 from .repository import DedupeRepository
 from .scoring import MAX_CANDIDATES, ClusteringPolicy, Decision, choose_event
 from .signatures import Signature
@@ -39,6 +41,7 @@ class Outcome:
     decision: str
     replayed: bool = False
     candidates: int = 0
+    merges: tuple[EventChanged, ...] = ()  # two events this article showed to be one (see merger.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,7 @@ class ArticleClusterer:
         on_conflict: Callable[[str], None] | None = None,
     ) -> None:
         self.repository = repository
+        self.merger = EventMerger(repository)
         self.policy = policy or ClusteringPolicy()
         self.window = window
         self.max_candidates = max_candidates
@@ -89,9 +93,11 @@ class ArticleClusterer:
         match = find_original(article.article_id, article.content_hash, ctx.signature, known)
         if match is not None:
             original_event = await self.repository.load_event(match.event_id)
+            if original_event is not None and original_event.merged_into is not None:
+                original_event = await self.repository.load_event(original_event.merged_into)
             if original_event is not None and original_event.status == "active":
                 decision = Decision(
-                    "duplicate", match.event_id, duplicate_of=match.original_id, similarity=match.similarity
+                    "duplicate", original_event.event_id, duplicate_of=match.original_id, similarity=match.similarity
                 )
                 return await self._update(original_event, ctx, decision)
         return await self._cluster(ctx)
@@ -136,7 +142,10 @@ class ArticleClusterer:
                     # Someone joined our new event before we could withdraw it: it is real now, keep it.
                     return await self._finish(*created, ctx)
                 # Candidates come without their member lists (see repository.candidates): load the whole event.
-                return await self._update(await self.repository.load_event(decision.event_id or ""), ctx, decision)
+                joined = await self._update(await self.repository.load_event(decision.event_id or ""), ctx, decision)
+                if (pair := merge_pair(decision, self.policy)) is not None and not joined.replayed:
+                    joined = replace(joined, merges=tuple(await self.merger.merge(*pair)))
+                return joined
             if created is None:
                 decision = Decision("create", own_id, decision.scores, decision.candidates, decision.runner_up)
                 event = EventState.found(ctx.features)

@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from wirewatch.contracts import EventChanged
 
 from .events import EventState
+from .merger import EventMerger
 from .repository import DedupeRepository
 
 log = logging.getLogger("wirewatch.dedupe")
@@ -43,6 +44,7 @@ def made_dormant(event: EventState, now: datetime) -> tuple[EventState, EventCha
 class DormancySweeper:
     def __init__(self, repository: DedupeRepository, publish: Publish, *, dormant_after: timedelta) -> None:
         self.repository = repository
+        self.merger = EventMerger(repository)
         self.publish = publish
         self.dormant_after = dormant_after
         self._task: asyncio.Task[None] | None = None
@@ -50,6 +52,8 @@ class DormancySweeper:
     async def sweep(self, now: datetime | None = None) -> int:
         """Make every event quiet for ``dormant_after`` dormant (up to SWEEP_BATCH); returns how many."""
         now = now or datetime.now(UTC)
+        for change in await self.merger.finish_pending():  # merges a crash interrupted
+            await self.publish(change)
         done = 0
         for event in await self.repository.quiet_events(now - self.dormant_after, SWEEP_BATCH):
             after, change = made_dormant(event, now)

@@ -68,6 +68,7 @@ class EventState:
     article_count: int = 0
     duplicate_count: int = 0
     status: str = "active"
+    merged_into: str | None = None  # set when this event was found to be another one (a redirect)
     term_profile: dict[str, float] = field(default_factory=dict)
     entity_counts: Counts = field(default_factory=dict)
     actor_counts: Counts = field(default_factory=dict)
@@ -121,6 +122,7 @@ class EventState:
             duplicate_count=self.duplicate_count,
             article_ids=list(self.article_ids),
             status=self.status,  # type: ignore[arg-type]  # only ever one of the snapshot's literals
+            merged_into=self.merged_into,
         )
 
     def revision_of(self, article_id: str) -> int:
@@ -254,6 +256,7 @@ class EventState:
             article_count=doc.get("article_count", 0),
             duplicate_count=doc.get("duplicate_count", 0),
             status=doc.get("status", "active"),
+            merged_into=doc.get("merged_into"),
             term_profile=pairs("term_profile"),
             entity_counts=pairs("entity_counts"),
             actor_counts=pairs("actor_counts"),

@@ -42,6 +42,7 @@ def build_router(
     service: Service, clusterer: ArticleClusterer, metrics: DedupeMetrics, *, ack_wait: float = 60.0
 ) -> NatsRouter:
     router = NatsRouter()
+    publish_change = change_publisher(service)
     enriched = durable_subscriber(
         router,
         subject=ARTICLES_ENRICHED,
@@ -67,6 +68,8 @@ def build_router(
         subject = event_subject(change.change, event.category, event.primary_country)
         # A replay re-publishes the stored change under the same Msg-Id: JetStream drops it if it got through.
         await service.broker.publish(change, subject, headers=headers, stream=EVENTS_STREAM.name)
+        for merged in outcome.merges:
+            await publish_change(merged)
         metrics.decisions.labels("replay" if outcome.replayed else outcome.decision).inc()
         if not outcome.replayed:
             metrics.candidates.observe(outcome.candidates)

@@ -12,6 +12,7 @@ from datetime import timedelta
 from .copies import KnownCopy, copy_signature, find_original
 from .events import EventState, in_window, new_keys
 from .features import ArticleFeatures
+from .merging import absorb, merge_pair, redirected, survivor_first
 from .quality import bcubed
 from .retrieval import add_posting, rank_candidates
 from .scoring import MAX_CANDIDATES, ClusteringPolicy, Decision, choose_event
@@ -40,9 +41,9 @@ class OfflineClusterer:
         match = find_original(features.article_id, content_hash, signature, self._neighbours(content_hash, signature))
         if match is not None and match.event_id in self.events:
             decision = Decision(
-                "duplicate", match.event_id, duplicate_of=match.original_id, similarity=match.similarity
+                "duplicate", self.resolve(match.event_id), duplicate_of=match.original_id, similarity=match.similarity
             )
-            self._store(self.events[match.event_id].with_duplicate(features))
+            self._store(self.events[self.resolve(match.event_id)].with_duplicate(features))
             original = match.original_id
         else:
             decision = choose_event(features, self._candidates(features), self.policy)
@@ -53,14 +54,28 @@ class OfflineClusterer:
                 event = self.events[decision.event_id].with_article(features)
             self._store(event)
             original = features.article_id
+            if (pair := merge_pair(decision, self.policy)) is not None:
+                self._merge(*pair)
         assert decision.event_id is not None
         self._remember(features.article_id, content_hash, signature, original, decision.event_id)
         self.decisions[features.article_id] = decision
         return decision
 
     def assignments(self) -> dict[str, str]:
-        """Article id -> event id."""
-        return {a: d.event_id for a, d in self.decisions.items() if d.event_id is not None}
+        """Article id -> event id, through merge redirects."""
+        return {a: self.resolve(d.event_id) for a, d in self.decisions.items() if d.event_id is not None}
+
+    def resolve(self, event_id: str) -> str:
+        """The event an id stands for now: itself, or where merges sent it."""
+        seen = 0
+        while (target := self.events[event_id].merged_into) is not None and seen < len(self.events):
+            event_id, seen = target, seen + 1
+        return event_id
+
+    def _merge(self, joined: str, other: str) -> None:
+        survivor, absorbed = survivor_first(self.events[joined], self.events[other])
+        self._store(absorb(survivor, absorbed))
+        self._store(redirected(absorbed, survivor.event_id))
 
     def _candidates(self, features: ArticleFeatures) -> list[EventState]:
         ranked = rank_candidates(

@@ -39,6 +39,7 @@ class DedupeRepository:
         await self.events.create_index("applied")
         await self.events.create_index([("last_seen", -1)])
         await self.events.create_index([("touched_at", 1)])
+        await self.events.create_index([("status", 1), ("merge_done", 1)])
         await self.articles.create_index("dedupe.event_id")
         await self.copies.create_index("bands")
         await self.copies.create_index("content_hash")
@@ -53,11 +54,12 @@ class DedupeRepository:
 
     async def event_applied(self, key: str) -> EventState | None:
         """The event that already applied this article revision (``<article_id>:<revision>``), if any."""
-        doc = await self.events.find_one({"applied": key})
+        # A merge redirect keeps its lists until the survivor has them; the survivor is the answer.
+        doc = await self.events.find_one({"applied": key, "status": {"$ne": "merged"}})
         return EventState.from_document(doc) if doc else None
 
     async def event_of_member(self, article_id: str) -> EventState | None:
-        doc = await self.events.find_one({"members": article_id})
+        doc = await self.events.find_one({"members": article_id, "status": {"$ne": "merged"}})
         return EventState.from_document(doc) if doc else None
 
     async def candidates(
@@ -96,6 +98,21 @@ class DedupeRepository:
             ],
             ordered=False,
         )
+
+    async def unfinished_merges(self, limit: int = 100) -> list[EventState]:
+        cursor = self.events.find({"status": "merged", "merge_done": {"$ne": True}}).limit(limit)
+        return [EventState.from_document(doc) async for doc in cursor]
+
+    async def repoint(self, old_event_id: str, new_event_id: str) -> None:
+        """Articles and copy signatures of a merged event now name the survivor (and where they came from)."""
+        await self.articles.update_many(
+            {"dedupe.event_id": old_event_id},
+            {"$set": {"dedupe.event_id": new_event_id, "dedupe.merged_from": old_event_id}},
+        )
+        await self.copies.update_many({"event_id": old_event_id}, {"$set": {"event_id": new_event_id}})
+
+    async def mark_merge_done(self, event_id: str) -> None:
+        await self.events.update_one({"_id": event_id}, {"$set": {"merge_done": True}})
 
     async def quiet_events(self, before: datetime, limit: int) -> list[EventState]:
         """Active events no article changed since ``before`` (wall clock), quietest first."""

@@ -32,6 +32,8 @@ class ClusteringPolicy:
     half_life_hours: float = 36.0
     # Both sides name countries and none is shared: most likely the same kind of thing somewhere else.
     foreign_place_factor: float = 0.5
+    # An article that fits two events this well shows they are one story: the smaller is merged into the larger.
+    merge_threshold: float = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,7 @@ class Decision:
     scores: Scores | None = None
     candidates: int = 0
     runner_up: float | None = None
+    runner_up_id: str | None = None
     duplicate_of: str | None = None
     similarity: float | None = None  # estimated Jaccard with the original, for duplicates
 
@@ -148,8 +151,9 @@ def choose_event(
         key=lambda pair: (-pair[0].final, -pair[1].last_seen.timestamp(), pair[1].event_id),
     )
     runner_up = scored[1][0].final if len(scored) > 1 else None
+    runner_up_id = scored[1][1].event_id if len(scored) > 1 else None
     if scored and scored[0][0].final >= policy.join_threshold:
         best, event = scored[0]
-        return Decision("join", event.event_id, best, len(scored), runner_up)
+        return Decision("join", event.event_id, best, len(scored), runner_up, runner_up_id=runner_up_id)
     best_scores = scored[0][0] if scored else None
     return Decision("create", None, best_scores, len(scored), runner_up)
