@@ -115,6 +115,16 @@ WORLD_REGIONS: tuple[tuple[str, float, float, tuple[str, ...]], ...] = (
     ("North Africa", 27.0, 10.0, ("África del Norte", "Afrique du Nord", "Nordafrika")),
     ("Horn of Africa", 8.0, 45.0, ()),
     ("Americas", 19.0, -80.0, ()),
+    ("Atlantic Ocean", 10.0, -25.0, ("Atlantic", "Océano Atlántico", "Océan Atlantique", "Atlantik")),
+    ("Pacific Ocean", 0.0, -160.0, ("Pacific", "Océano Pacífico", "Océan Pacifique", "Pazifik")),
+    ("Indian Ocean", -10.0, 80.0, ("Océano Índico", "Océan Indien", "Indischer Ozean")),
+    ("Arctic", 80.0, 0.0, ("Arctic Ocean",)),
+    ("Mediterranean Sea", 35.0, 18.0, ("Mediterranean", "Mar Mediterráneo", "Méditerranée", "Mittelmeer")),
+    ("Black Sea", 43.0, 35.0, ("Mar Negro", "Mer Noire", "Schwarzes Meer", "Чёрное море")),
+    ("Red Sea", 20.0, 38.5, ("Mar Rojo", "Mer Rouge", "Rotes Meer")),
+    ("South China Sea", 12.0, 113.0, ()),
+    ("Persian Gulf", 27.0, 51.0, ("Golfo Pérsico", "Golfe Persique")),
+    ("Korean Peninsula", 37.5, 127.5, ()),
 )
 
 

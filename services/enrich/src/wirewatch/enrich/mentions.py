@@ -80,6 +80,8 @@ _ORG_WORDS = frozenset(
 )
 # A city named by a PERSON/ORG span is only believed when it is big enough to be what the writer meant.
 _MIN_POPULATION_FOR_RELABEL = 100_000
+# "West Nile virus", "Ebola outbreak", "Marburg fever": a place name that names a disease is not a place mention.
+_DISEASE_AFTER = re.compile(r"[ -](?:virus|fever|disease|flu|outbreak|vaccine|strain)s?\b", re.IGNORECASE)
 # In English the gazetteer scan adds a city spaCy missed only when it is this big (Aleppo, not Reading or Bath).
 _BIG_CITY = 1_000_000
 # A word; French and Italian elisions ("l'Espagne", "d'Alger") are a word of their own, so the name after them counts.
@@ -190,6 +192,8 @@ def _from_ner(doc: Document, gaz: Gazetteer, spans: list[tuple[str, int, int]], 
         if end <= start:
             continue
         surface = text[start:end]
+        if label != "NORP" and _DISEASE_AFTER.match(text, end):
+            continue
         if label == "NORP":
             if code := gaz.demonym(surface):
                 out.countries.append(CountryMention(code, start))
@@ -236,6 +240,8 @@ def _scan(doc: Document, gaz: Gazetteer, *, english: bool, out: Mentions) -> Non
             continue
         n, start, end, candidates, demonym = match
         resume = i + n
+        if _DISEASE_AFTER.match(text, end):
+            continue
         inside = next((lbl for s, e, lbl in taken if s < end and start < e), None)
         if inside is not None:
             if inside in {"ORG", "PERSON"}:
