@@ -100,7 +100,7 @@ class Enricher:
         spans: dict[int, list[tuple[str, int, int]]] = {}
         if english:
             with self._nlp_lock:
-                docs = self.nlp.pipe([prepared[i][0].analysed for i in english], batch_size=16)
+                docs = self.nlp.pipe([prepared[i][0].analysed for i in english], batch_size=16, n_process=1)
                 for i, parsed in zip(english, docs, strict=True):
                     spans[i] = [(e.label_, e.start_char, e.end_char) for e in parsed.ents if e.label_ in _NER_LABELS]
         return [self._finish(doc, lang, notes, spans.get(i)) for i, (doc, lang, notes) in enumerate(prepared)]
