@@ -3,7 +3,9 @@ from wirewatch.dedupe.terms import cosine, lead, name_phrases, normalise, shingl
 
 def test_headline_alone_gives_a_usable_vector_without_stop_words():
     vector = term_vector("Azerbaijan launches new military operation in Karabakh")
-    assert set(vector) == {"azerbaijan", "launche", "military", "operation", "karabakh"}
+    words = {"azerbaijan", "launche", "military", "operation", "karabakh"}
+    # Each word plus its root key, where spellings in other languages and scripts meet.
+    assert set(vector) == words | {"~azerb", "~launc", "~milit", "~opera", "~karab"}
     assert abs(sum(w * w for w in vector.values()) - 1.0) < 1e-9
 
 
@@ -36,3 +38,18 @@ def test_lead_and_shingles():
 def test_name_phrases_stop_at_punctuation_and_skip_sentence_starts():
     phrases = name_phrases("Officials said. Shelling hit Stepanakert, Armenia said, quoting Stephane Dujarric.")
     assert phrases == ["stepanakert", "armenia", "stephane dujarric"]
+
+
+def test_titles_in_other_languages_and_scripts_share_root_keys_with_english():
+    english = term_vector("Azerbaijan launches military operation in Nagorno-Karabakh")
+    for title in (
+        "Azerbaiyán lanza una operación militar en Nagorno Karabaj",
+        "L'Azerbaïdjan lance une opération militaire au Haut-Karabakh",
+        (
+            "\u0410\u0437\u0435\u0440\u0431\u0430\u0439\u0434\u0436\u0430\u043d \u043d\u0430\u0447\u0430\u043b "
+            "\u0432\u043e\u0435\u043d\u043d\u0443\u044e \u043e\u043f\u0435\u0440\u0430\u0446\u0438\u044e"
+        ),
+    ):
+        shared = {t for t in term_vector(title) if t.startswith("~")} & set(english)
+        assert {"~azerb", "~opera"} <= shared, title
+    assert "una" not in term_vector("Azerbaiyán lanza una operación")  # foreign function words are stop words

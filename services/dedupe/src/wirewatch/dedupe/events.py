@@ -15,7 +15,7 @@ from typing import Any
 from wirewatch.contracts import UNKNOWN_CATEGORY, EventSnapshot, EventType, Place
 
 from .features import ArticleFeatures, place_key
-from .terms import top_terms
+from .terms import key_terms, top_terms
 
 PROFILE_TERMS = 200  # the event's term profile keeps its heaviest terms only, so documents stay small
 KEY_TERMS = 10
@@ -96,7 +96,7 @@ class EventState:
     @property
     def keys(self) -> list[str]:
         """What candidate lookup matches on; mirrors :attr:`ArticleFeatures.keys`."""
-        keys = [f"t:{t}" for t in top_terms(self.term_profile, KEY_TERMS)]
+        keys = [f"t:{t}" for t in key_terms(self.term_profile, KEY_TERMS)]
         keys += [f"e:{e}" for e in ranked(self.entity_counts)[:KEY_ENTITIES]]
         keys += [f"c:{c}" for c in self.countries]
         return list(dict.fromkeys(keys))

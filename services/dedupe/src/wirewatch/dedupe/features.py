@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from wirewatch.contracts import ArticleEnriched, Enrichment, Place
 
-from .terms import is_title_case, name_phrases, term_vector, top_terms
+from .terms import is_title_case, key_terms, name_phrases, term_vector
 
 # An article dated more than this after it was ingested has a wrong date: trust the ingest time instead.
 _FUTURE_TOLERANCE = timedelta(days=1)
@@ -43,7 +43,7 @@ class ArticleFeatures:
     @property
     def keys(self) -> list[str]:
         """Lookup keys for candidate events: salient terms, entity names and country codes."""
-        keys = [f"t:{t}" for t in top_terms(self.terms, KEY_TERMS)]
+        keys = [f"t:{t}" for t in key_terms(self.terms, KEY_TERMS)]
         keys += [f"e:{e}" for e in self.entities[:KEY_ENTITIES]]
         keys += [f"c:{c}" for c in self.countries]
         return list(dict.fromkeys(keys))

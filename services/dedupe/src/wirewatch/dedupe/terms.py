@@ -9,6 +9,8 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 
+from .scripts import root_key
+
 # A word: letters/digits, optionally joined by an apostrophe, dot or hyphen ("U.S.", "al-Assad", "6.1").
 _WORD = re.compile(r"[^\W_]+(?:['\u2019.\-][^\W_]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -31,7 +33,19 @@ _STOPWORDS = """
     months today yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday time times people
     two three first last least including include includes another well back get got going went come came
     """
-STOPWORDS = frozenset(_STOPWORDS.split())
+# The commonest function words of the other languages we see most (es, pt, fr, de, it, ru), so that a headline's
+# "una", "der", "в" do not count as shared vocabulary.
+_FOREIGN_STOPWORDS = """
+    el la los las un una unos unas del al en y e o con por para sin sobre tras entre que se su sus es son fue
+    da do das dos em na no nas nos um uma com pelo pela ao aos
+    le les des du de une et au aux dans sur pour par avec sans est sont qui
+    der die das den dem des ein eine einer und im in am zum zur von mit für auf aus nach bei ist sind
+    il lo gli di che per nel nella
+    """
+_RUSSIAN_STOPWORDS = "в во на и с со по к ко из за от до о об у что как это"  # noqa: RUF001 - Cyrillic on purpose
+STOPWORDS = frozenset((_STOPWORDS + _FOREIGN_STOPWORDS + _RUSSIAN_STOPWORDS).split())
+# Elided articles and prepositions glued to the next word: "l'Azerbaïdjan", "d'Arménie", "dell'Iran".
+_ELISION = ("l'", "d'", "dell'", "all'", "qu'", "j'", "n'", "s'", "c'")
 
 # Relative weight of where a word occurs: the headline says what the story is, the lead says the rest.
 TITLE_WEIGHT = 2.0
@@ -39,6 +53,8 @@ LEAD_WEIGHT = 1.0
 # A word written with a capital inside a sentence is usually a name: names separate confusable stories.
 NAME_BOOST = 1.5
 LEAD_WORDS = 80
+# Weight of a word's root key (scripts.root_key) beside the word: lets "Azerbaiyán" meet "Azerbaijan".
+ROOT_WEIGHT = 1.0
 
 
 def tokens(text: str) -> list[str]:
@@ -55,6 +71,10 @@ def normalise(token: str) -> str:
     word = token.lower().replace("\u2019", "'")
     if word.endswith("'s"):
         word = word[:-2]
+    for elided in _ELISION:
+        if word.startswith(elided) and len(word) > len(elided) + 1:
+            word = word[len(elided) :]
+            break
     if _ACRONYM.fullmatch(word):  # "u.s." and "us" should meet; "6.1" must stay a number
         word = word.replace(".", "")
     if len(word) > 5 and word.endswith("ies"):
@@ -111,6 +131,10 @@ def term_vector(title: str, text: str = "") -> dict[str, float]:
                     if len(sub) > 2 and is_salient(sub):
                         counts[sub] = counts.get(sub, 0.0) + weight / 2
     vector = {term: (1.0 + math.log(count)) * (NAME_BOOST if term in names else 1.0) for term, count in counts.items()}
+    if ROOT_WEIGHT:
+        for term, weight in list(vector.items()):
+            if (root := root_key(term)) is not None:
+                vector[root] = vector.get(root, 0.0) + weight * ROOT_WEIGHT
     return normalised(vector)
 
 
@@ -130,6 +154,13 @@ def cosine(
     na = a_norm if a_norm is not None else math.sqrt(sum(w * w for w in a.values()))
     nb = b_norm if b_norm is not None else math.sqrt(sum(w * w for w in b.values()))
     return dot / (na * nb) if na and nb else 0.0
+
+
+def key_terms(vector: Mapping[str, float], n: int) -> list[str]:
+    """Lookup keys of a term vector: its ``n`` heaviest words, and their root keys (other spellings meet there)."""
+    words = top_terms({t: w for t, w in vector.items() if not t.startswith("~")}, n)
+    roots = [r for r in map(root_key, words) if r is not None]
+    return list(dict.fromkeys(words + roots))
 
 
 def top_terms(vector: Mapping[str, float], n: int) -> list[str]:
