@@ -39,13 +39,25 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 _COUNTRIES = ("US", "GB", "FR", "DE", "UA", "RU", "CN", "IN", "BR", "NG", "AZ", "AM", "IL", "IR", "JP")
 
 
+def _letters(n: int) -> str:
+    """A pronounceable made-up word per number ("badoke"): names without digits, like real ones."""
+    consonants, vowels = "bdfgklmnprstvz", "aeiou"
+    out = ""
+    while True:
+        n, c = divmod(n, len(consonants))
+        n, v = divmod(n, len(vowels))
+        out += consonants[c] + vowels[v]
+        if n == 0:
+            return out + "n"
+
+
 class Stories:
     """A reproducible supply of story headlines and texts."""
 
     def __init__(self, seed: int = 7) -> None:
         self.rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
         self.words = [f"w{n}" for n in range(50_000)]
-        self.names = [f"Name{n} Person{n}" for n in range(40_000)]
+        self.names = [f"{_letters(n).title()} {_letters(n * 7919 + 13).title()}" for n in range(40_000)]
         # Common words follow Zipf's law; the top few hundred are stop words and never reach a term vector.
         self.common = self.words[300:]
         self.cumulative = list(accumulate(1 / (rank + 1) for rank in range(len(self.common))))
@@ -56,12 +68,12 @@ class Stories:
     def story(self, n: int) -> tuple[list[str], list[str], str]:
         rng = random.Random(n)  # noqa: S311 - reproducible test data, not secrets
         # What a story is about: a few rare words (uniform over the vocabulary) among common ones (Zipf).
-        words = rng.sample(self.words, 6) + self._common(rng, 6)
+        words = rng.sample(self.words, 8) + self._common(rng, 4)
         return words, rng.sample(self.names, 2), rng.choice(_COUNTRIES)
 
     def article(self, article_id: str, story: int, at: datetime) -> ArticleEnriched:
         words, names, country = self.story(story)
-        mine = words[:4] + words[6:10] + self._common(self.rng, 4)
+        mine = self.rng.sample(words[:8], 6) + words[8:10] + self._common(self.rng, 2)
         self.rng.shuffle(mine)
         title = f"{names[0]} {' '.join(mine[:6])}"
         text = f"{names[0]} and {names[1]} {' '.join(mine)} in {country}."

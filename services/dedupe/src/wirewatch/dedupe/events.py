@@ -21,7 +21,7 @@ PROFILE_TERMS = 200  # the event's term profile keeps its heaviest terms only, s
 KEY_TERMS = 10
 KEY_ENTITIES = 10
 RECENT_ARTICLES = 50
-RECENT_CHANGES = 50  # changes kept for re-publishing after a redelivery
+RECENT_CHANGES = 8  # changes kept for re-publishing after a redelivery (older ones re-send the current state)
 SNAPSHOT_PLACES, SNAPSHOT_ACTORS, SNAPSHOT_ENTITIES, SNAPSHOT_KEYWORDS = 10, 10, 20, 10
 
 Counts = dict[str, int]
