@@ -29,6 +29,7 @@ from ._feeds import (
 from ._identity import article_id, canonical_url, content_hash
 from ._matching import distance_km, matches
 from ._notifications import ReplayRequested, WebhookDeliveryRequested
+from ._search import MAX_SEARCH_TERMS, fold, query_terms, search_terms
 from ._streams import (
     ALL_STREAMS,
     ARTICLES_STREAM,
@@ -81,6 +82,7 @@ __all__ = [
     "HEADER_MSG_ID",
     "HEADER_TRACEPARENT",
     "MAX_FEED_INTERVAL_SECONDS",
+    "MAX_SEARCH_TERMS",
     "MAX_TEXT_CHARS",
     "MIN_FEED_INTERVAL_SECONDS",
     "NOTIFY_OUT_PREFIX",
@@ -121,7 +123,10 @@ __all__ = [
     "distance_km",
     "event_subject",
     "feed_id_for",
+    "fold",
     "is_notify_subject",
     "matches",
     "notify_subject",
+    "query_terms",
+    "search_terms",
 ]
