@@ -16,6 +16,7 @@ from .events import build_events_router
 from .feeds import build_feeds_router
 from .limits import BodyLimitMiddleware
 from .metrics import ApiMetrics, RequestMetricsMiddleware
+from .page import install_page
 from .replays import ReplayPublisher
 from .repository import ApiRepository
 from .settings import ApiSettings
@@ -68,6 +69,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.include_router(build_deliveries_router(subscription_store, replays, settings))
     app.include_router(build_stream_router(hub, settings))
     app.include_router(build_feeds_router(service.db, settings))
+    install_page(app)  # the events page at / and its files at /static/
     # Outermost last: the metrics also count the 413s of the body limit.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestMetricsMiddleware, metrics=metrics)
