@@ -94,8 +94,10 @@ async def test_a_restart_loses_nothing_and_redeliveries_repeat_nothing(
     # Replays reach core subscribers again with the same Msg-Id; the stream keeps each version once.
     assert await _event_messages(nats_client) == len(stories)
     for message in stories[:half]:
+        # A replay re-sends the recorded change, or the current state once the change left the short log.
         original, replay = [c for _, c, _ in published if c.article_id == message.article.article_id]
-        assert replay == original
+        assert replay.event.event_id == original.event.event_id
+        assert replay == original or replay.event.version >= original.event.version
 
 
 async def test_a_replica_stopped_mid_stream_leaves_its_articles_to_the_next_one(
