@@ -14,7 +14,7 @@ from wirewatch.dedupe.merging import absorb, redirected, survivor_first
 from wirewatch.dedupe.quality import adjusted_rand_index, bcubed, mixed_clusters
 from wirewatch.dedupe.retrieval import POSTINGS_PER_KEY, add_posting, rank_candidates
 
-from .stories import REUTERS_TEXT, REUTERS_TITLE, TASNIM_TEXT, TASNIM_TITLE, kharkiv, reuters, tasnim
+from .stories import REUTERS_TEXT, REUTERS_TITLE, T0, TASNIM_TEXT, TASNIM_TITLE, kharkiv, reuters, tasnim
 
 
 def _line(**fields: object) -> str:
@@ -80,7 +80,7 @@ def test_postings_stay_bounded_and_rank_by_shared_keys_then_recency():
 
 def test_a_merge_keeps_every_article_and_leaves_a_redirect():
     big = EventState.found(features_from_enriched(tasnim())).with_article(features_from_enriched(reuters()))
-    small = EventState.found(features_from_enriched(kharkiv(at=reuters().article.published_at + timedelta(hours=1))))
+    small = EventState.found(features_from_enriched(kharkiv(at=T0 + timedelta(hours=3))))
     survivor, absorbed = survivor_first(small, big)
     assert survivor is big
     merged = absorb(survivor, absorbed)
