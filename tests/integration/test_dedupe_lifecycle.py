@@ -158,10 +158,10 @@ async def test_an_article_that_fits_two_events_merges_them_and_the_old_id_redire
         event_type=BATTLE,
         at=T0 + timedelta(hours=1),
     )
-    outcome = await ArticleClusterer(repository).cluster_article(bridge)
-    assert outcome is not None
-    assert outcome.decision == "join"
-    survivor_change, redirect_change = outcome.merges
+    bridged = await ArticleClusterer(repository).cluster_article(bridge)
+    assert bridged is not None
+    assert bridged.decision == "join"
+    survivor_change, redirect_change = bridged.merges
     assert survivor_change.change == redirect_change.change == "merged"
     survivor = survivor_change.event
     gone = redirect_change.event
