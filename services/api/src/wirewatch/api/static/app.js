@@ -1,0 +1,192 @@
+// The events page: a newest-first list kept live by /v1/stream, the map, the filters and the event view.
+
+import { AuthRequired, eventQueryParameters, followStream, getJSON, setToken } from "./api.js";
+import { showEvent } from "./event-view.js";
+import { WorldMap } from "./map.js";
+
+const PAGE_SIZE = 50;
+const $ = (selector) => document.querySelector(selector);
+
+const state = {
+  events: new Map(), // event_id -> EventSnapshot (never a merged redirect)
+  nextCursor: null,
+  selected: null,
+  serverFilters: new Set(),
+  stream: null, // AbortController of the running stream
+  view: null, // AbortController of the open event view
+};
+
+const map = new WorldMap($("#map"), (id) => select(id));
+
+function filters() {
+  const form = new FormData($("#filters"));
+  return {
+    country: String(form.get("country") || "").trim().toUpperCase(),
+    category: String(form.get("category") || ""),
+    minArticles: Number(form.get("min_articles") || 0),
+    text: String(form.get("q") || "").trim().toLowerCase(),
+  };
+}
+
+// The filters the page applies itself, so that results agree whatever the api version filters on its side.
+function visible(event, f) {
+  if (event.status === "merged") return false;
+  if (f.country && !(event.countries || []).includes(f.country)) return false;
+  if (f.category && event.category !== f.category) return false;
+  if (f.minArticles && event.article_count < f.minArticles) return false;
+  if (f.text) {
+    const haystack = [event.title, ...(event.keywords || []), ...(event.entities || []), ...(event.actors || []),
+      ...(event.places || []).map((p) => p.name)].join(" ").toLowerCase();
+    if (!f.text.split(/\s+/).every((word) => haystack.includes(word))) return false;
+  }
+  return true;
+}
+
+function newestFirst(a, b) {
+  return b.last_seen.localeCompare(a.last_seen) || b.event_id.localeCompare(a.event_id);
+}
+
+function row(event) {
+  const li = document.createElement("li");
+  li.className = `event cat-${event.category}${event.event_id === state.selected ? " selected" : ""}`;
+  li.dataset.eventId = event.event_id;
+  li.tabIndex = 0;
+  const title = document.createElement("div");
+  title.className = "title";
+  title.textContent = event.title;
+  const meta = document.createElement("div");
+  meta.className = "meta";
+  const seen = new Date(event.last_seen).toISOString().replace("T", " ").slice(0, 16);
+  meta.textContent = `${event.category} · ${(event.countries || []).join(" ") || "—"} · ${seen} UTC`;
+  const counts = document.createElement("div");
+  counts.className = "counts";
+  counts.innerHTML = '<span class="articles"></span> articles · <span class="sources"></span> sources';
+  counts.querySelector(".articles").textContent = event.article_count;
+  counts.querySelector(".sources").textContent = event.source_count;
+  li.append(title, meta, counts);
+  li.addEventListener("click", () => select(event.event_id));
+  li.addEventListener("keydown", (e) => e.key === "Enter" && select(event.event_id));
+  return li;
+}
+
+function render(flashId = null) {
+  const f = filters();
+  const shown = [...state.events.values()].filter((e) => visible(e, f)).sort(newestFirst);
+  const list = $("#events");
+  list.replaceChildren(...shown.map(row));
+  if (flashId) list.querySelector(`[data-event-id="${CSS.escape(flashId)}"]`)?.classList.add("flash");
+  map.render(shown, state.selected);
+  $("#status").textContent = shown.length ? `${shown.length} events` : "no events match";
+  $("#more").hidden = !state.nextCursor;
+}
+
+function apply(kind, change) {
+  const event = change.event;
+  const known = state.events.get(event.event_id);
+  if (known && known.version > event.version) return; // a late, older change
+  if (event.status === "merged") {
+    state.events.delete(event.event_id);
+    if (state.selected === event.event_id && event.merged_into) select(event.merged_into);
+  } else {
+    state.events.set(event.event_id, event);
+  }
+  render(event.status === "merged" ? null : event.event_id);
+  if (state.selected === event.event_id && event.status !== "merged") select(event.event_id, { keepScroll: true });
+}
+
+async function loadPage(before = null) {
+  const f = filters();
+  const params = { limit: PAGE_SIZE, before };
+  if (f.country) params.country = f.country;
+  if (f.category) params.category = f.category;
+  // Newer api versions filter these server-side; older ones ignore nothing (unknown names are not sent).
+  if (f.minArticles && state.serverFilters.has("min_articles")) params.min_articles = f.minArticles;
+  if (f.text && state.serverFilters.has("q")) params.q = f.text;
+  const page = await getJSON("/v1/events", params);
+  for (const event of page.events) {
+    if (event.status !== "merged") state.events.set(event.event_id, event);
+  }
+  state.nextCursor = page.next_cursor;
+  render();
+}
+
+function startStream() {
+  state.stream?.abort();
+  const controller = new AbortController();
+  state.stream = controller;
+  const f = filters();
+  const params = { countries: f.country, categories: f.category, min_articles: f.minArticles || "" };
+  const live = $("#live");
+  followStream(params, {
+    signal: controller.signal,
+    onEvent: (kind, data) => kind.startsWith("event.") && apply(kind, data),
+    onState: (text) => {
+      live.textContent = text;
+      live.className = `live ${text === "live" ? "on" : "off"}`;
+    },
+  }).catch(failed);
+}
+
+async function select(eventId, { keepScroll = false } = {}) {
+  state.view?.abort();
+  const controller = new AbortController();
+  state.view = controller;
+  state.selected = eventId;
+  render();
+  const container = $("#event-view");
+  const scroll = container.scrollTop;
+  try {
+    await showEvent(container, eventId, {
+      signal: controller.signal,
+      onClose: () => {
+        controller.abort();
+        state.selected = null;
+        container.hidden = true;
+        render();
+      },
+    });
+    if (keepScroll) container.scrollTop = scroll;
+  } catch (error) {
+    if (!controller.signal.aborted) failed(error, container);
+  }
+}
+
+function failed(error, where = $("#status")) {
+  if (error instanceof AuthRequired) {
+    $("#token-form").hidden = false;
+    $("#live").textContent = "token needed";
+    return;
+  }
+  where.textContent = `error: ${error.message}`;
+}
+
+async function reload() {
+  state.events.clear();
+  state.nextCursor = null;
+  startStream(); // first, so that nothing published while the page loads is missed
+  try {
+    await loadPage();
+  } catch (error) {
+    failed(error);
+  }
+}
+
+let typing = null;
+$("#filters").addEventListener("input", () => {
+  clearTimeout(typing);
+  typing = setTimeout(reload, 250);
+});
+$("#filters").addEventListener("reset", () => setTimeout(reload, 0));
+$("#filters").addEventListener("submit", (e) => e.preventDefault());
+$("#more").addEventListener("click", () => loadPage(state.nextCursor).catch(failed));
+$("#token-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  setToken(new FormData(e.target).get("token"));
+  e.target.hidden = true;
+  reload();
+});
+
+state.serverFilters = await eventQueryParameters().catch(() => new Set());
+await map.load().catch((error) => console.warn("map data not loaded", error));
+await reload();
+document.body.dataset.ready = "true";
