@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from wirewatch.enrich.document import prepare_document
 from wirewatch.enrich.enricher import Analysis, Enricher
+from wirewatch.enrich.gazetteer import Gazetteer
+from wirewatch.enrich.mentions import find_mentions
 
 
 def _analyse(enricher: Enricher, title: str, text: str) -> Analysis:
@@ -60,3 +63,13 @@ def test_a_town_spacy_calls_an_organisation_in_its_own_country(enricher: Enriche
 def test_diseases_named_after_places_are_not_places(enricher: Enricher) -> None:
     analysis = _analyse(enricher, "", "West Nile virus cases rose in Texas, and an Ebola outbreak was declared.")
     assert set(_toponyms(analysis)) == {"Texas"}
+
+
+def test_a_city_spacy_misses_is_found_when_the_article_names_its_country(gazetteer: Gazetteer) -> None:
+    def scanned(text: str) -> set[str]:  # the gazetteer scan alone, as when spaCy tags nothing
+        doc = prepare_document("", text, max_chars=20_000)
+        return {m.surface for m in find_mentions(doc, gazetteer, None, english=True).places}
+
+    assert "Winnipeg" in scanned("Police in Canada said a man was arrested in Winnipeg after the raid.")
+    assert "Winnipeg" not in scanned("Officials in Kenya said a man was arrested in Winnipeg after the raid.")
+    assert "Winnipeg" not in scanned("Police in Canada said so. Winnipeg was calm.")  # sentence start: any word

@@ -23,61 +23,14 @@ Source = Literal["ner", "scan"]
 
 _KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
 # Words that make a capitalised span an organisation even when it starts with a place ("Azerbaijan Airlines").
-_ORG_WORDS = frozenset(
-    [
-        "ministry",
-        "ministries",
-        "army",
-        "forces",
-        "force",
-        "navy",
-        "police",
-        "council",
-        "committee",
-        "party",
-        "bank",
-        "company",
-        "corp",
-        "corporation",
-        "inc",
-        "ltd",
-        "agency",
-        "airlines",
-        "airways",
-        "university",
-        "union",
-        "front",
-        "movement",
-        "government",
-        "parliament",
-        "assembly",
-        "court",
-        "office",
-        "service",
-        "services",
-        "guard",
-        "guards",
-        "command",
-        "brigade",
-        "battalion",
-        "group",
-        "organization",
-        "organisation",
-        "federation",
-        "league",
-        "association",
-        "institute",
-        "commission",
-        "authority",
-        "news",
-        "times",
-        "post",
-        "tv",
-        "radio",
-        "television",
-        "embassy",
-    ]
-)
+_ORG_WORDS = frozenset({
+    "ministry", "ministries", "army", "forces", "force", "navy", "police", "council", "committee", "party", "bank",
+    "company", "corp", "corporation", "inc", "ltd", "agency", "airlines", "airways", "university", "union", "front",
+    "movement", "government", "parliament", "assembly", "court", "office", "service", "services", "guard", "guards",
+    "command", "brigade", "battalion", "group", "organization", "organisation", "federation", "league",
+    "association", "institute", "commission", "authority", "news", "times", "post", "tv", "radio", "television",
+    "embassy",
+})  # fmt: skip
 # A city named by a PERSON/ORG span is only believed when it is big enough to be what the writer meant.
 _MIN_POPULATION_FOR_RELABEL = 100_000
 # "West Nile virus", "Ebola outbreak", "Marburg fever": a place name that names a disease is not a place mention.
@@ -181,6 +134,16 @@ def _headline_place(
     return None
 
 
+def _nationality(gaz: Gazetteer, surface: str, start: int, end: int, out: Mentions) -> bool:
+    """Record a NORP span; False when it is a place spaCy took for a nationality ("the destruction of Aleppo")."""
+    if code := gaz.demonym(surface):
+        out.countries.append(CountryMention(code, start))
+    elif _believable(gaz.lookup(surface)):
+        return False
+    out.entities.append(EntitySpan(surface, "NORP", start, end))
+    return True
+
+
 def _from_ner(doc: Document, gaz: Gazetteer, spans: list[tuple[str, int, int]], out: Mentions) -> None:
     text = doc.analysed
     for label, raw_start, raw_end in spans:
@@ -194,10 +157,7 @@ def _from_ner(doc: Document, gaz: Gazetteer, spans: list[tuple[str, int, int]], 
         surface = text[start:end]
         if label != "NORP" and _DISEASE_AFTER.match(text, end):
             continue
-        if label == "NORP":
-            if code := gaz.demonym(surface):
-                out.countries.append(CountryMention(code, start))
-            out.entities.append(EntitySpan(surface, "NORP", start, end))
+        if label == "NORP" and _nationality(gaz, surface, start, end, out):
             continue
         found = gaz.lookup(surface)
         candidates = tuple(found) if label in {"GPE", "LOC", "FAC"} else _believable(found)
@@ -238,7 +198,7 @@ def _scan(doc: Document, gaz: Gazetteer, *, english: bool, out: Mentions) -> Non
         match = _longest_match(text, words, i, gaz, english=english)
         if match is None:
             continue
-        n, start, end, candidates, demonym = match
+        n, start, end, candidates, demonym, sure = match
         resume = i + n
         if _DISEASE_AFTER.match(text, end):
             continue
@@ -250,6 +210,10 @@ def _scan(doc: Document, gaz: Gazetteer, *, english: bool, out: Mentions) -> Non
                     out.countries.append(CountryMention(code, start))
             continue
         surface = text[start:end]
+        if not sure:
+            if _name_like(text, start, end, words, i + n):
+                out.doubtful.append((EntitySpan(surface, "GPE", start, end), candidates))
+            continue
         if demonym:
             out.countries.append(CountryMention(demonym, start))
             out.entities.append(EntitySpan(surface, "NORP", start, end))
@@ -258,14 +222,15 @@ def _scan(doc: Document, gaz: Gazetteer, *, english: bool, out: Mentions) -> Non
             out.entities.append(EntitySpan(surface, _place_label(candidates), start, end))
 
 
-def _longest_match(
-    text: str, words: list[re.Match[str]], i: int, gaz: Gazetteer, *, english: bool
-) -> tuple[int, int, int, tuple[Candidate, ...], str | None] | None:
+_Match = tuple[int, int, int, tuple[Candidate, ...], str | None, bool]  # n words, start, end, candidates, demonym, sure
+
+
+def _longest_match(text: str, words: list[re.Match[str]], i: int, gaz: Gazetteer, *, english: bool) -> _Match | None:
     start = words[i].start()
     first = words[i].group()
     if not _capitalised(first):
         return None
-    best: tuple[int, int, int, tuple[Candidate, ...], str | None] | None = None
+    best: _Match | None = None
     for n in range(1, gaz.max_name_tokens + 1):
         if i + n > len(words):
             break
@@ -275,27 +240,42 @@ def _longest_match(
             surface = _without_possessive(surface.rstrip("."))
         shouting = surface.isupper() and len(surface) > 3  # "TEHRAN (Tasnim) -" datelines and all-caps headlines
         if demonym := (None if shouting else gaz.demonym(surface)):
-            best = (n, start, start + len(surface), (), demonym)
-        elif candidates := _scan_candidates(gaz, surface, english=english, shouting=shouting):
-            best = (n, start, start + len(surface), candidates, None)
+            best = (n, start, start + len(surface), (), demonym, True)
+        else:
+            candidates, sure = _scan_candidates(gaz, surface, english=english, shouting=shouting)
+            if candidates:
+                best = (n, start, start + len(surface), candidates, None, sure)
         if not gaz.knows_prefix(normalise_name(text[start:end])):
             break
     return best
 
 
-def _scan_candidates(gaz: Gazetteer, surface: str, *, english: bool, shouting: bool) -> tuple[Candidate, ...]:
+def _scan_candidates(
+    gaz: Gazetteer, surface: str, *, english: bool, shouting: bool
+) -> tuple[tuple[Candidate, ...], bool]:
+    """(candidates, sure): unsure candidates become places only if the article names their country."""
     if shouting:
-        return tuple(gaz.lookup_exact(surface))  # only curated abbreviations ("UAE") in capitals
+        return tuple(gaz.lookup_exact(surface)), True  # only curated abbreviations ("UAE") in capitals
     found = gaz.lookup(surface)
-    if english:
-        # spaCy reads English; the scan only adds names that are rarely anything but a place: countries,
-        # continents, first-level regions, curated places and the own names of cities of a million or more.
-        found = [
-            c
-            for c in found
-            if c.place.kind != "city" or c.place.curated or (c.primary and c.place.population >= _BIG_CITY)
-        ]
-    return tuple(found)
+    if not english:
+        return tuple(found), True
+    # spaCy reads English; the scan only adds names that are rarely anything but a place: countries,
+    # continents, first-level regions, curated places and the own names of cities of a million or more;
+    # a city of 100k+ by its own name is a maybe (Winnipeg in a story about Canada, not Charlotte in one about Kenya).
+    sure = [
+        c for c in found if c.place.kind != "city" or c.place.curated or (c.primary and c.place.population >= _BIG_CITY)
+    ]
+    if sure:
+        return tuple(sure), True
+    return tuple(c for c in found if c.primary and c.place.population >= _MIN_POPULATION_FOR_RELABEL), False
+
+
+def _name_like(text: str, start: int, end: int, words: list[re.Match[str]], following: int) -> bool:
+    """Not the first word of a sentence (any capitalised word there) and not a first name ("Eugene Smith")."""
+    before = text[:start].rstrip()
+    if not before or before[-1] in '.!?:"\u201c' or text[start - 1 : start] == "\n":
+        return False
+    return following >= len(words) or not _capitalised(words[following].group())
 
 
 def _settle_doubtful(out: Mentions) -> None:
