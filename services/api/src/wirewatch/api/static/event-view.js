@@ -83,7 +83,7 @@ export async function showEvent(container, eventId, { signal, onClose }) {
   const close = h("button", { class: "close", title: "close" }, "×");
   close.addEventListener("click", onClose);
   const list = h("ol", { class: "articles" });
-  container.replaceChildren(
+  const parts = [
     close,
     h("h2", {}, event.title),
     h("p", { class: "meta" },
@@ -95,7 +95,8 @@ export async function showEvent(container, eventId, { signal, onClose }) {
     (event.actors || []).length ? h("p", { class: "meta" }, `Actors: ${event.actors.join(", ")}`) : null,
     h("h3", {}, `Articles (${event.articles.length} newest) and why each joined`),
     list,
-  );
+  ];
+  container.replaceChildren(...parts.filter((part) => part != null));
   for (const a of event.articles) {
     const title = a.url ? h("a", { href: a.url, rel: "noopener noreferrer", target: "_blank" }, a.title) : a.title;
     list.append(h("li", { "data-article-id": a.id }, h("div", { class: "title" }, title),
