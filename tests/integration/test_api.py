@@ -84,7 +84,7 @@ async def _collect(nc: NatsClient, subject: str) -> list[Msg]:
 
 
 def _fields(response: httpx.Response) -> list[list[Any]]:
-    return [error["loc"] for error in response.json()["detail"]]
+    return [error["loc"] for error in response.json()["errors"]]
 
 
 # articles
@@ -132,7 +132,7 @@ async def test_bad_requests_are_422_naming_the_field(api: httpx.AsyncClient, nat
     received = await _collect(nats_client, ARTICLES_SUBMIT)
     malformed = await api.post("/v1/articles", content=b'{"title": ', headers={"content-type": "application/json"})
     assert malformed.status_code == 422
-    assert malformed.json()["detail"][0]["type"] == "json_invalid"
+    assert malformed.json()["errors"][0]["type"] == "json_invalid"
     missing = await api.post("/v1/articles", json={"text": "no title"})
     assert missing.status_code == 422
     assert _fields(missing) == [["body", "title"]]
@@ -142,7 +142,7 @@ async def test_bad_requests_are_422_naming_the_field(api: httpx.AsyncClient, nat
     assert _fields(bad_url) == [["body", "url"]]
     in_batch = await api.post("/v1/articles", json=[ARTICLE, {"title": "  "}])
     assert _fields(in_batch) == [["body", 1, "title"]]
-    assert "blank" in in_batch.json()["detail"][0]["msg"]
+    assert "blank" in in_batch.json()["errors"][0]["msg"]
     empty_batch = await api.post("/v1/articles", json=[])
     assert _fields(empty_batch) == [["body"]]
     not_an_object = await api.post("/v1/articles", json="just a string")
@@ -151,7 +151,7 @@ async def test_bad_requests_are_422_naming_the_field(api: httpx.AsyncClient, nat
     assert no_body.status_code == 422
     not_json = await api.post("/v1/articles", content=b'{"title": "x"}', headers={"content-type": "text/plain"})
     assert _fields(not_json) == [["body"]]
-    assert "JSON object" in not_json.json()["detail"][0]["msg"]
+    assert "JSON object" in not_json.json()["errors"][0]["msg"]
     # Nothing invalid reached the bus, not even the valid first article of the refused batch.
     await nats_client.flush()
     assert received == []
@@ -161,7 +161,13 @@ async def test_oversized_body_is_413(api: httpx.AsyncClient, nats_client: NatsCl
     received = await _collect(nats_client, ARTICLES_SUBMIT)
     declared = await api.post("/v1/articles", json={"title": "big", "text": "x" * 70_000})
     assert declared.status_code == 413
-    assert declared.json() == {"detail": f"request body larger than {64 * 1024} bytes"}
+    assert declared.headers["content-type"] == "application/problem+json"
+    assert declared.json() == {
+        "type": "https://wirewatch.dev/problems/body-too-large",
+        "title": "Request Entity Too Large",
+        "status": 413,
+        "detail": f"request body larger than {64 * 1024} bytes",
+    }
 
     async def chunks(count: int) -> AsyncIterator[bytes]:
         # Sent chunked, without a Content-Length: the limit must count the bytes as they come.
@@ -334,6 +340,11 @@ async def test_event_with_its_articles_and_404(api: httpx.AsyncClient, events: l
         "source": "A",
         "url": "https://a.example/1",
         "published_at": "2023-09-19T12:00:00Z",
+        "lang": None,
+        "joined_at": None,
+        "decision": None,
+        "duplicate_of": None,
+        "scores": None,
     }
     missing = await api.get("/v1/events/evt_nope")
     assert missing.status_code == 404

@@ -93,7 +93,7 @@ async def test_bad_stream_filters_are_422(api_url: str) -> None:
         ):
             response = await client.get("/v1/stream", params=params)
             assert response.status_code == 422, params
-            assert [e["loc"] for e in response.json()["detail"]] == [loc], params
+            assert [e["loc"] for e in response.json()["errors"]] == [loc], params
 
 
 async def test_a_slow_client_is_dropped_with_a_reason_and_others_keep_going(nats_client: NatsClient) -> None:

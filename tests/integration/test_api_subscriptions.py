@@ -58,7 +58,7 @@ async def strict_api(nats_url: str, mongo_url: str, mongo_db_name: str) -> Async
 
 def _fields(response: httpx.Response) -> list[list[Any]]:
     assert response.status_code == 422, response.text
-    return [error["loc"] for error in response.json()["detail"]]
+    return [error["loc"] for error in response.json()["errors"]]
 
 
 async def _collect(nc: NatsClient, subject: str) -> list[Msg]:
@@ -121,10 +121,10 @@ async def test_subscription_validation_is_422(api: httpx.AsyncClient) -> None:
         "/v1/subscriptions", json={"webhook_url": "http://127.0.0.1/x", "filters": {"countries": ["AZE"]}}
     )
     assert _fields(bad_filter) == [["body", "filters", "countries"]]
-    assert "AZE" in bad_filter.json()["detail"][0]["msg"]
+    assert "AZE" in bad_filter.json()["errors"][0]["msg"]
     no_target = await api.post("/v1/subscriptions", json={})
     assert _fields(no_target) == [["body"]]
-    assert "exactly one target" in no_target.json()["detail"][0]["msg"]
+    assert "exactly one target" in no_target.json()["errors"][0]["msg"]
 
 
 async def test_deliveries_newest_first(api: httpx.AsyncClient, db) -> None:
@@ -212,7 +212,7 @@ async def test_private_and_metadata_webhook_urls_are_refused_unless_allowlisted(
     for url in ("http://127.0.0.1:9000/hook", "http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/x"):
         response = await strict_api.post("/v1/subscriptions", json={"webhook_url": url})
         assert _fields(response) == [["body", "webhook_url"]]
-        assert "allowlisted" in response.json()["detail"][0]["msg"]
+        assert "allowlisted" in response.json()["errors"][0]["msg"]
     localhost = await strict_api.post("/v1/subscriptions", json={"webhook_url": "http://localhost:8080/x"})
     assert _fields(localhost) == [["body", "webhook_url"]]
     # A public address is fine.

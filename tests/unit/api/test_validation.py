@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from wirewatch.api.models import ArticleIn
-from wirewatch.api.pagination import encode_cursor, parse_before
+from wirewatch.api.pagination import Cursor, decode_cursor, encode_cursor, parse_before
 from wirewatch.api.settings import ApiSettings
 from wirewatch.api.subscription_models import SubscriptionIn
 from wirewatch.contracts import MAX_TEXT_CHARS
@@ -79,14 +79,26 @@ def test_subscription_validation() -> None:
 
 def test_before_accepts_a_time_or_a_cursor() -> None:
     plain = parse_before("2023-09-19T10:00:00Z")
-    assert plain.last_seen == datetime(2023, 9, 19, 10, 0, tzinfo=UTC)
-    assert plain.event_id is None
-    assert plain.query() == {"last_seen": {"$lt": plain.last_seen}}
+    assert plain.key == datetime(2023, 9, 19, 10, 0, tzinfo=UTC)
+    assert plain.item_id is None
+    assert plain.query("last_seen") == {"last_seen": {"$lt": plain.key}}
     seen = datetime(2023, 9, 19, 10, 0, 0, 123000, tzinfo=timezone(timedelta(hours=3)))
-    cursor = parse_before(encode_cursor(seen, "evt_1"))
-    assert (cursor.last_seen, cursor.event_id) == (seen, "evt_1")
-    assert cursor.query()["$or"][1] == {"last_seen": seen, "_id": {"$lt": "evt_1"}}
-    assert parse_before("2023-09-19").last_seen == datetime(2023, 9, 19, tzinfo=UTC)
+    cursor = parse_before(encode_cursor("newest", seen, "evt_1"))
+    assert (cursor.key, cursor.item_id) == (seen, "evt_1")
+    assert cursor.query("last_seen")["$or"][1] == {"last_seen": seen, "_id": {"$lt": "evt_1"}}
+    assert parse_before("2023-09-19").key == datetime(2023, 9, 19, tzinfo=UTC)
+
+
+def test_cursors_belong_to_their_sort() -> None:
+    biggest = encode_cursor("biggest", 12, "evt_9")
+    assert decode_cursor(biggest, "biggest") == Cursor("biggest", 12, "evt_9")
+    with pytest.raises(ValueError, match="sort=biggest"):
+        decode_cursor(biggest, "newest")
+    as_of = datetime(2024, 1, 1, tzinfo=UTC)
+    fastest = decode_cursor(encode_cursor("fastest", [3, as_of], "evt_2", as_of), "fastest")
+    assert (fastest.key, fastest.as_of) == ([3, as_of], as_of)
+    with pytest.raises(ValueError, match="sort=newest"):
+        parse_before("2023-09-19T10:00:00Z", "biggest")
 
 
 @pytest.mark.parametrize("value", ["not-a-cursor", "eyJ0IjoxfQ", "e30", "%%%"])

@@ -5,18 +5,20 @@ from __future__ import annotations
 import logging
 import re
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request, status
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request, status
 from pydantic import Field, TypeAdapter, ValidationError
 
 from wirewatch.contracts import ARTICLES_STREAM, ARTICLES_SUBMIT, HEADER_MSG_ID, HEADER_TRACEPARENT
 from wirewatch.runtime import Service
 
+from . import query_params as qp
+from .article_filters import ArticleFilter
 from .auth import token_guard
 from .errors import invalid_parameter, invalid_request
 from .metrics import ApiMetrics
-from .models import ArticleAccepted, ArticleIn, ArticleView
+from .models import ArticleAccepted, ArticleIn, ArticlePage, ArticleView
 from .repository import ApiRepository
 from .settings import ApiSettings
 from .submission import predicted_article_id, submission_msg_id, to_submitted
@@ -96,6 +98,49 @@ def build_articles_router(
             metrics.articles_accepted.inc()
         log.info("articles accepted", extra={"count": len(accepted)})
         return accepted if isinstance(payload, list) else accepted[0]
+
+    @router.get("")
+    async def list_articles(
+        since: qp.Since = None,
+        until: qp.Until = None,
+        time_field: Annotated[
+            Literal["first_seen", "published_at"], Query(description="which time since/until apply to")
+        ] = "first_seen",
+        source: Annotated[list[str] | None, Query(description="the source name as stored")] = None,
+        language: Annotated[list[str] | None, Query(description="ISO 639-1")] = None,
+        country: Annotated[list[str] | None, Query(description="ISO 3166-1 alpha-2 the article is about")] = None,
+        category: Annotated[list[str] | None, Query(description="its event category: conflict, ...")] = None,
+        event_type: Annotated[list[str] | None, Query(description="ACLED/IPTC type or subtype")] = None,
+        event_id: Annotated[str | None, Query(max_length=200, description="articles of this event")] = None,
+        decision: Annotated[
+            list[str] | None, Query(description="dedupe's decision: create, join, revision, duplicate")
+        ] = None,
+        near: qp.Near_ = None,
+        entity: Annotated[list[str] | None, Query(description="a person, organisation or place it names")] = None,
+        q: qp.Keyword = None,
+        limit: qp.Limit = 50,
+        cursor: qp.CursorParam = None,
+    ) -> ArticlePage:
+        """Stored articles, newest first (by first seen), without their text; pages follow ``next_cursor``."""
+        start, end = qp.time_range(since, until)
+        article_filter = ArticleFilter(
+            since=start,
+            until=end,
+            time_field=time_field,
+            sources=qp.strings(source, "source", lower=False),
+            languages=qp.strings(language, "language"),
+            countries=qp.countries(country),
+            categories=qp.strings(category, "category"),
+            event_types=qp.strings(event_type, "event_type"),
+            event_id=event_id.strip() if event_id else None,
+            entities=qp.strings(entity, "entity", lower=False),
+            keywords=q.strip() if q and q.strip() else None,
+            near=qp.near(near),
+            decisions=qp.strings(decision, "decision"),
+        )
+        after = qp.page_cursor(cursor, None, "newest")
+        articles, next_cursor = await repository.article_page(article_filter, limit=limit, after=after)
+        return ArticlePage(articles=articles, next_cursor=next_cursor)
 
     @router.get("/{article_id}", responses={404: {"description": "no such article"}})
     async def get_article(article_id: Annotated[str, Path(max_length=200)]) -> ArticleView:

@@ -5,16 +5,17 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from wirewatch.runtime import Service, configure_logging, health_routes, run_asgi
 
 from .articles import build_articles_router
+from .auth import access_guard
 from .deliveries import build_deliveries_router
 from .errors import install_error_handlers
 from .events import build_events_router
 from .feeds import build_feeds_router
-from .limits import BodyLimitMiddleware
+from .limits import BodyLimitMiddleware, WriteRateLimiter, WriteRateLimitMiddleware
 from .metrics import ApiMetrics, RequestMetricsMiddleware
 from .page import install_page
 from .replays import ReplayPublisher
@@ -63,15 +64,20 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     )
     app.state.service = service
     install_error_handlers(app)
-    app.include_router(build_articles_router(service, repository, settings, metrics))
-    app.include_router(build_events_router(repository, settings))
-    app.include_router(build_subscriptions_router(subscription_store, replays, settings))
-    app.include_router(build_deliveries_router(subscription_store, replays, settings))
-    app.include_router(build_stream_router(hub, settings))
-    app.include_router(build_feeds_router(service.db, settings))
+    # Every /v1 route: writes need the token, reads too when protect_reads is set (auth.py).
+    guarded = [Depends(access_guard(settings))]
+    app.include_router(build_articles_router(service, repository, settings, metrics), dependencies=guarded)
+    app.include_router(build_events_router(repository, settings), dependencies=guarded)
+    app.include_router(build_subscriptions_router(subscription_store, replays, settings), dependencies=guarded)
+    app.include_router(build_deliveries_router(subscription_store, replays, settings), dependencies=guarded)
+    app.include_router(build_stream_router(hub, settings), dependencies=guarded)
+    app.include_router(build_feeds_router(service.db, settings), dependencies=guarded)
     install_page(app)  # the events page at / and its files at /static/
     # Outermost last: the metrics also count the 413s of the body limit.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.write_rate_per_minute > 0:
+        limiter = WriteRateLimiter(settings.write_rate_per_minute, settings.write_burst)
+        app.add_middleware(WriteRateLimitMiddleware, limiter=limiter)
     app.add_middleware(RequestMetricsMiddleware, metrics=metrics)
     return app
 

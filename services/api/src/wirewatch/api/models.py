@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from wirewatch.contracts import MAX_TEXT_CHARS, Enrichment, EventSnapshot, Origin
 
 from .submission import clean_title
+from .timeline import TimelineEntry
 
 
 def _http_url(value: str) -> str:
@@ -30,7 +31,22 @@ def _http_url(value: str) -> str:
 class ArticleIn(BaseModel):
     """One pushed article. Unknown fields are refused so that a misspelt ``publishedAt`` is not silently lost."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "url": "https://news.example/2023/09/19/azerbaijan-operation",
+                    "title": "Azerbaijan launches military operation in Nagorno-Karabakh",
+                    "text": "Azerbaijan's defence ministry said it had begun 'local anti-terrorist measures'.",
+                    "published_at": "2023-09-19T10:00:00+03:30",
+                    "source": "Example News",
+                    "lang": "en",
+                }
+            ]
+        },
+    )
 
     url: str | None = Field(default=None, max_length=4096)
     title: str = Field(min_length=1, max_length=2000)
@@ -96,9 +112,43 @@ class ArticleView(BaseModel):
     dedupe: dict[str, Any] | None = Field(default=None, description="event_id, duplicate_of, decision, scores, ...")
 
 
+_EVENT_EXAMPLE: dict[str, Any] = {
+    "event_id": "ev_3f1c2a9d0b7e4c5a6d8e9f0",
+    "version": 7,
+    "title": "Azerbaijan launches military operation in Nagorno-Karabakh",
+    "category": "conflict",
+    "event_type": {"category": "conflict", "type": "battles", "subtype": "armed_clash", "confidence": 0.82},
+    "countries": ["AZ", "AM"],
+    "primary_country": "AZ",
+    "places": [{"name": "Stepanakert", "geonameid": 174875, "lat": 39.8177, "lon": 46.7528, "country": "AZ"}],
+    "actors": ["Azerbaijan's defence ministry"],
+    "entities": ["Azerbaijan", "Nagorno-Karabakh", "Armenia"],
+    "keywords": ["operation", "anti-terrorist", "shelling"],
+    "languages": ["en", "ru"],
+    "first_seen": "2023-09-19T06:30:00Z",
+    "last_seen": "2023-09-19T11:05:00Z",
+    "article_count": 12,
+    "source_count": 7,
+    "duplicate_count": 3,
+    "article_ids": ["a1b2c3d4e5f6a7b8c9d0e1f2"],
+    "status": "active",
+    "merged_into": None,
+}
+
+
+class EventListItem(EventSnapshot):
+    growth: int | None = Field(
+        default=None, description="articles that joined in the growth window (sort=fastest only)"
+    )
+
+
 class EventPage(BaseModel):
-    events: list[EventSnapshot]
-    next_cursor: str | None = Field(default=None, description="pass as ?before= for the next (older) page")
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"events": [{**_EVENT_EXAMPLE, "growth": None}], "next_cursor": "eyJzIjoi..."}]}
+    )
+
+    events: list[EventListItem]
+    next_cursor: str | None = Field(default=None, description="pass as ?cursor= for the next page; null at the end")
 
 
 class EventArticle(BaseModel):
@@ -107,7 +157,75 @@ class EventArticle(BaseModel):
     source: str | None = None
     url: str | None = None
     published_at: datetime | None = None
+    lang: str | None = None
+    joined_at: datetime | None = Field(default=None, description="when dedupe placed it in the event")
+    decision: str | None = Field(default=None, description="create, join, revision or duplicate")
+    duplicate_of: str | None = None
+    scores: dict[str, Any] | None = Field(default=None, description="the clustering scores that placed it")
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> EventArticle:
+        decision = doc.get("dedupe") or {}
+        return cls(
+            id=doc["_id"],
+            title=doc.get("title") or "",
+            source=doc.get("source"),
+            url=doc.get("url"),
+            published_at=doc.get("published_at"),
+            lang=doc.get("lang"),
+            joined_at=decision.get("decided_at"),
+            decision=decision.get("decision"),
+            duplicate_of=decision.get("duplicate_of"),
+            scores=decision.get("scores") if isinstance(decision.get("scores"), dict) else None,
+        )
 
 
 class EventDetail(EventSnapshot):
+    model_config = ConfigDict(json_schema_extra={"examples": [{**_EVENT_EXAMPLE, "articles": [], "timeline": []}]})
+
     articles: list[EventArticle] = Field(default_factory=list, description="its newest articles")
+    timeline: list[TimelineEntry] = Field(
+        default_factory=list, description="one entry per article decision, oldest first (see timeline_note)"
+    )
+    timeline_note: str = Field(
+        default="derived from the dedupe decision stored on each article; changed_fields only for recent versions"
+    )
+
+
+class ArticleSummary(BaseModel):
+    """An article in a list: what it is and where it went, without its text."""
+
+    id: str
+    title: str
+    url: str | None = None
+    source: str | None = None
+    lang: str | None = None
+    published_at: datetime | None = None
+    first_seen: datetime | None = None
+    countries: list[str] = Field(default_factory=list)
+    category: str | None = None
+    event_id: str | None = None
+    decision: str | None = None
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> ArticleSummary:
+        enrichment = doc.get("enrichment") or {}
+        decision = doc.get("dedupe") or {}
+        return cls(
+            id=doc["_id"],
+            title=doc.get("title") or "",
+            url=doc.get("url"),
+            source=doc.get("source"),
+            lang=doc.get("lang") or enrichment.get("lang"),
+            published_at=doc.get("published_at"),
+            first_seen=doc.get("first_seen"),
+            countries=list(enrichment.get("countries") or []),
+            category=(enrichment.get("event_type") or {}).get("category"),
+            event_id=decision.get("event_id"),
+            decision=decision.get("decision"),
+        )
+
+
+class ArticlePage(BaseModel):
+    articles: list[ArticleSummary]
+    next_cursor: str | None = Field(default=None, description="pass as ?cursor= for the next page; null at the end")

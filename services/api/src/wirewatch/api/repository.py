@@ -1,29 +1,61 @@
-"""The api's access to MongoDB for articles and events (subscriptions and deliveries: ``subscription_store``)."""
+"""The api's access to MongoDB for articles and events (subscriptions and deliveries: ``subscription_store``).
+
+Lists are keyset pages (``pagination``) read newest first in batches; what the database cannot decide (the exact
+distance of ``near``, keywords on articles) is checked per document, and one page never reads more than
+``SCAN_LIMIT`` documents: a page cut short by it still gives a cursor, so a client can go on.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
 from pymongo import DESCENDING
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import PyMongoError
 
 from wirewatch.contracts import EventSnapshot
 
-from .models import ArticleView, EventArticle
-from .pagination import EventCursor, encode_cursor
+from .article_filters import ArticleFilter
+from .event_filters import EventFilter
+from .models import ArticleSummary, ArticleView, EventArticle, EventListItem
+from .pagination import Cursor, encode_cursor
 
 log = logging.getLogger("wirewatch.api")
 
+Doc = dict[str, Any]
 # Bookkeeping that is ingest's business, and large: the revision history and publish markers.
 _ARTICLE_HIDDEN = {"revisions": 0, "published_revision": 0}
-_EVENT_ORDER = [("last_seen", DESCENDING), ("_id", DESCENDING)]
+_ARTICLE_LISTED = {"title": 1, "url": 1, "source": 1, "lang": 1, "published_at": 1, "first_seen": 1, "dedupe": 1,
+                   "enrichment.lang": 1, "enrichment.countries": 1, "enrichment.event_type": 1,
+                   "enrichment.keywords": 1, "enrichment.entities.text": 1, "enrichment.actors": 1,
+                   "enrichment.places": 1}  # fmt: skip
+# Internal clustering state of dedupe's: large, and nobody's business outside it.
+_EVENT_HIDDEN = {"term_profile": 0, "members": 0, "applied": 0, "keys": 0, "recent_changes": 0, "place_records": 0}
 _MAX_REDIRECTS = 5
+SCAN_LIMIT = 5000
+# fastest-growing counts the articles that joined in the window; more than this and the counts are a sample.
+GROWTH_SCAN_LIMIT = 50_000
+EVENT_SORTS = {"newest": "last_seen", "biggest": "article_count"}
+_EVENT_INDEXES: list[list[tuple[str, int]]] = [
+    [("last_seen", DESCENDING), ("_id", DESCENDING)],
+    [("article_count", DESCENDING), ("_id", DESCENDING)],
+    [("first_seen", DESCENDING), ("_id", DESCENDING)],
+    [("search_terms", 1)],
+    [("places.lat", 1), ("places.lon", 1)],
+    [("countries", 1)],
+]
+_ARTICLE_INDEXES: list[list[tuple[str, int]]] = [
+    [("first_seen", DESCENDING), ("_id", DESCENDING)],
+    [("dedupe.decided_at", DESCENDING)],
+]
 
 
-def _snapshot(doc: dict[str, Any]) -> EventSnapshot | None:
+def event_snapshot(doc: Doc) -> EventSnapshot | None:
     try:
         return EventSnapshot.model_validate({**doc, "event_id": doc["_id"]})
     except ValidationError as exc:
@@ -32,8 +64,13 @@ def _snapshot(doc: dict[str, Any]) -> EventSnapshot | None:
         return None
 
 
+def _listed(doc: Doc, growth: int | None = None) -> EventListItem | None:
+    snapshot = event_snapshot(doc)
+    return None if snapshot is None else EventListItem(**snapshot.model_dump(), growth=growth)
+
+
 class ApiRepository:
-    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.articles = db["articles"]
         self.events = db["events"]
         self.subscriptions = db["subscriptions"]
@@ -43,16 +80,18 @@ class ApiRepository:
         await self.subscriptions.create_index([("created_at", DESCENDING)])
         # The read paths of collections other services own. Creating an index is idempotent; if the owner made
         # one on the same keys under another name, theirs serves the query just as well, so a clash is not fatal.
-        for collection, keys in (
-            (self.events, _EVENT_ORDER),
+        wanted = [
+            *((self.events, keys) for keys in _EVENT_INDEXES),
+            *((self.articles, keys) for keys in _ARTICLE_INDEXES),
             (self.deliveries, [("subscription_id", 1), ("created_at", DESCENDING)]),
-        ):
+        ]
+        for collection, keys in wanted:
             try:
                 await collection.create_index(keys)
             except PyMongoError as exc:
                 log.warning("index not created", extra={"collection": collection.name, "error": str(exc)})
 
-    # articles
+    # ---- articles ------------------------------------------------------------------------------------------
 
     async def article(self, article_id: str) -> ArticleView | None:
         doc = await self.articles.find_one({"_id": article_id}, _ARTICLE_HIDDEN)
@@ -60,38 +99,146 @@ class ApiRepository:
 
     async def event_articles(self, event_id: str, limit: int) -> list[EventArticle]:
         cursor = (
-            self.articles.find({"dedupe.event_id": event_id}, {"title": 1, "source": 1, "url": 1, "published_at": 1})
+            self.articles.find(
+                {"dedupe.event_id": event_id},
+                {"title": 1, "source": 1, "url": 1, "published_at": 1, "lang": 1, "first_seen": 1, "dedupe": 1},
+            )
             # Articles without a date sort last under a descending sort; first_seen breaks ties.
             .sort([("published_at", DESCENDING), ("first_seen", DESCENDING)])
             .limit(limit)
         )
-        return [EventArticle.model_validate({**doc, "id": doc["_id"]}) async for doc in cursor]
+        return [EventArticle.from_document(doc) async for doc in cursor]
 
-    # events
+    async def article_page(
+        self, article_filter: ArticleFilter, *, limit: int, after: Cursor | None
+    ) -> tuple[list[ArticleSummary], str | None]:
+        docs, next_cursor = await _scan(
+            self.articles,
+            lambda c: article_filter.query(*([c.query("first_seen")] if c else [])),
+            "first_seen",
+            "newest",
+            article_filter.accepts,
+            limit,
+            after,
+            projection=_ARTICLE_LISTED,
+        )
+        return [ArticleSummary.from_document(doc) for doc in docs], next_cursor
 
-    async def event(self, event_id: str) -> EventSnapshot | None:
+    # ---- events --------------------------------------------------------------------------------------------
+
+    async def event_document(self, event_id: str) -> Doc | None:
         doc = await self.events.find_one({"_id": event_id})
         # A merged event is a redirect: answer with the event it became (merges can chain; a few hops at most).
         for _ in range(_MAX_REDIRECTS):
             if doc is None or doc.get("status") != "merged" or not doc.get("merged_into"):
                 break
             doc = await self.events.find_one({"_id": doc["merged_into"]}) or doc
-        return None if doc is None else _snapshot(doc)
+        return doc
+
+    async def event(self, event_id: str) -> EventSnapshot | None:
+        doc = await self.event_document(event_id)
+        return None if doc is None else event_snapshot(doc)
+
+    async def timeline_articles(self, event_id: str, limit: int) -> list[Doc]:
+        """The dedupe decisions of the event's articles, oldest first: what its timeline is made of."""
+        cursor = (
+            self.articles.find({"dedupe.event_id": event_id}, {"title": 1, "source": 1, "first_seen": 1, "dedupe": 1})
+            .sort([("dedupe.decided_at", DESCENDING)])
+            .limit(limit)
+        )
+        return list(reversed(await cursor.to_list()))
 
     async def event_page(
-        self, *, country: str | None, category: str | None, limit: int, before: EventCursor | None
-    ) -> tuple[list[EventSnapshot], str | None]:
-        """Newest first; the cursor is set when there may be older events."""
-        clauses: list[dict[str, Any]] = []
-        if country:
-            clauses.append({"countries": country})  # equality on an array field matches any element
-        if category:
-            clauses.append({"category": category})
-        if before:
-            clauses.append(before.query())
-        query = {"$and": clauses} if clauses else {}
-        # One more than asked tells whether another page exists without counting.
-        docs = await self.events.find(query).sort(_EVENT_ORDER).limit(limit + 1).to_list()
-        page = docs[:limit]
-        next_cursor = encode_cursor(page[-1]["last_seen"], page[-1]["_id"]) if len(docs) > limit else None
-        return [s for s in map(_snapshot, page) if s is not None], next_cursor
+        self, event_filter: EventFilter, *, sort: str, limit: int, after: Cursor | None
+    ) -> tuple[list[EventListItem], str | None]:
+        field = EVENT_SORTS[sort]
+        docs, next_cursor = await _scan(
+            self.events,
+            lambda c: event_filter.query(*([c.query(field)] if c else [])),
+            field,
+            sort,
+            event_filter.accepts,
+            limit,
+            after,
+            projection=_EVENT_HIDDEN,
+        )
+        return [e for e in map(_listed, docs) if e is not None], next_cursor
+
+    async def growth(self, since: datetime, until: datetime) -> dict[str, int]:
+        """Articles that joined each event in [since, until): one indexed range read of the window's decisions."""
+        counts: dict[str, int] = {}
+        cursor = self.articles.find({"dedupe.decided_at": {"$gte": since, "$lt": until}}, {"dedupe.event_id": 1}).limit(
+            GROWTH_SCAN_LIMIT
+        )
+        async for doc in cursor:
+            event_id = (doc.get("dedupe") or {}).get("event_id")
+            if event_id:
+                counts[event_id] = counts.get(event_id, 0) + 1
+        return counts
+
+    async def fastest_page(
+        self, event_filter: EventFilter, *, window: timedelta, as_of: datetime, limit: int, after: Cursor | None
+    ) -> tuple[list[EventListItem], str | None]:
+        """Events by articles joined in ``window`` before ``as_of``, most first; only events that grew at all.
+
+        ``as_of`` is fixed by the first page and carried in the cursor, so later pages rank by the same counts.
+        """
+        counts = await self.growth(as_of - window, as_of)
+        if not counts:
+            return [], None
+        docs = await self.events.find(event_filter.query({"_id": {"$in": list(counts)}}), _EVENT_HIDDEN).to_list()
+
+        def key(doc: Doc) -> tuple[int, datetime, str]:
+            return counts[doc["_id"]], doc["last_seen"], doc["_id"]
+
+        ranked = sorted((d for d in docs if event_filter.accepts(d)), key=key, reverse=True)
+        if after is not None and isinstance(after.key, list):
+            mark = (int(after.key[0]), after.key[1], after.item_id or "")
+            ranked = [d for d in ranked if key(d) < mark]
+        page = ranked[:limit]
+        next_cursor = None
+        if len(ranked) > limit:
+            last = page[-1]
+            next_cursor = encode_cursor("fastest", [counts[last["_id"]], last["last_seen"]], last["_id"], as_of)
+        return [e for e in (_listed(d, counts[d["_id"]]) for d in page) if e is not None], next_cursor
+
+
+async def _scan(
+    collection: AsyncCollection[Doc],
+    query_after: Callable[[Cursor | None], Doc],
+    field: str,
+    sort: str,
+    accepts: Callable[[Doc], bool],
+    limit: int,
+    after: Cursor | None,
+    *,
+    projection: Doc,
+) -> tuple[list[Doc], str | None]:
+    """Read in (``field``, _id) descending order after ``after`` until ``limit`` + 1 documents pass ``accepts``.
+
+    One more than asked tells whether another page exists without counting.
+    """
+    found: list[Doc] = []
+    scanned = 0
+    position = after
+    batch = min(SCAN_LIMIT, max(limit + 1, 50))
+    while scanned < SCAN_LIMIT:
+        docs = (
+            await collection.find(query_after(position), projection)
+            .sort([(field, DESCENDING), ("_id", DESCENDING)])
+            .limit(batch)
+            .to_list()
+        )
+        scanned += len(docs)
+        for doc in docs:
+            if accepts(doc):
+                found.append(doc)
+                if len(found) > limit:
+                    last = found[limit - 1]
+                    return found[:limit], encode_cursor(sort, last.get(field), last["_id"])
+        if len(docs) < batch:
+            return found, None
+        position = Cursor(sort, docs[-1].get(field), docs[-1]["_id"])
+    # The scan bound was reached with room left on the page: continue after the last document read.
+    assert position is not None
+    return found, encode_cursor(sort, position.key, position.item_id or "")

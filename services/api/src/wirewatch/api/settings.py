@@ -16,6 +16,16 @@ class ApiSettings(ServiceSettings):
     # Bearer token for POST/DELETE (``WIREWATCH_API_TOKEN``). Unset or empty means open, as the dev stack runs.
     # A SecretStr so that printing or logging the settings never shows it.
     token: SecretStr | None = None
+    # A second token that may only read (``WIREWATCH_API_READ_TOKEN``); presented on a write it is a 403.
+    read_token: SecretStr | None = None
+    # Reads (GET) need a token too (either one) when true; health, metrics and /docs stay open.
+    protect_reads: bool = False
+    # Writes per client address: a token bucket of ``write_burst`` refilled at ``write_rate_per_minute``;
+    # over it a write is a 429 with Retry-After. 0 turns the limit off.
+    write_rate_per_minute: float = Field(default=600.0, ge=0)
+    write_burst: int = Field(default=60, ge=1)
+    # "fastest-growing" ranks events by the articles that joined them in this many seconds before the query.
+    growth_window_seconds: int = Field(default=3600, ge=60, le=7 * 86400)
     # Requests with a larger body are refused with 413 before they are parsed.
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     # Articles in one batch POST; a bigger batch is a bulk import and belongs in a JSONL file.
@@ -46,7 +56,7 @@ class ApiSettings(ServiceSettings):
             return [part.strip() for part in text.split(",") if part.strip()]
         return value
 
-    @field_validator("token")
+    @field_validator("token", "read_token")
     @classmethod
     def _empty_token_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
         return value if value is not None and value.get_secret_value() else None
