@@ -349,3 +349,19 @@ async def test_event_view_shows_articles_and_why_they_joined(start_api: ApiStart
     await page.screenshot(path=str(shot))
     print(f"events page screenshot: {shot}")
     assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.skipif("protect_reads" not in ApiSettings.model_fields, reason="this api has no read protection")
+async def test_page_asks_for_a_token_when_reads_are_protected(start_api: ApiStarter, page: Page) -> None:
+    url = await start_api(token=SecretStr("writer-secret"), read_token=SecretStr("reader-secret"), protect_reads=True)
+    await page.goto(url)
+    form = page.locator("#token-form")
+    await expect(form).to_be_visible(timeout=WAIT_MS)
+    await expect(page.locator("#events li")).to_have_count(0)
+
+    await form.locator("input[name=token]").fill("reader-secret")
+    await form.locator("button").click()
+    await expect(page.locator("#events li .title")).to_have_text([e.title for e in SEEDED], timeout=WAIT_MS)
+    await expect(page.locator("#live")).to_have_text("live", timeout=WAIT_MS)
+    await expect(form).to_be_hidden()
+    assert await page.evaluate("sessionStorage.getItem('wirewatch.token')") == "reader-secret"

@@ -34,7 +34,8 @@ function visible(event, f) {
   if (f.country && !(event.countries || []).includes(f.country)) return false;
   if (f.category && event.category !== f.category) return false;
   if (f.minArticles && event.article_count < f.minArticles) return false;
-  if (f.text) {
+  // A server that filters on text matched the listed events by its own search terms; only live arrivals are ours.
+  if (f.text && (event.live || !state.serverFilters.has("q"))) {
     const haystack = [event.title, ...(event.keywords || []), ...(event.entities || []), ...(event.actors || []),
       ...(event.places || []).map((p) => p.name)].join(" ").toLowerCase();
     if (!f.text.split(/\s+/).every((word) => haystack.includes(word))) return false;
@@ -88,7 +89,7 @@ function apply(kind, change) {
     state.events.delete(event.event_id);
     if (state.selected === event.event_id && event.merged_into) select(event.merged_into);
   } else {
-    state.events.set(event.event_id, event);
+    state.events.set(event.event_id, { ...event, live: known ? known.live : true });
   }
   render(event.status === "merged" ? null : event.event_id);
   if (state.selected === event.event_id && event.status !== "merged") select(event.event_id, { keepScroll: true });
@@ -96,10 +97,11 @@ function apply(kind, change) {
 
 async function loadPage(before = null) {
   const f = filters();
-  const params = { limit: PAGE_SIZE, before };
+  const params = { limit: PAGE_SIZE };
+  if (before) params[state.serverFilters.has("cursor") ? "cursor" : "before"] = before;
   if (f.country) params.country = f.country;
   if (f.category) params.category = f.category;
-  // Newer api versions filter these server-side; older ones ignore nothing (unknown names are not sent).
+  // Newer api versions filter these server-side too; to an older one they are not sent (it would refuse them).
   if (f.minArticles && state.serverFilters.has("min_articles")) params.min_articles = f.minArticles;
   if (f.text && state.serverFilters.has("q")) params.q = f.text;
   const page = await getJSON("/v1/events", params);

@@ -58,9 +58,14 @@ function scoreBars(scores) {
   return rows.length ? h("div", { class: "scores" }, rows) : null;
 }
 
+// Newer apis put each article's decision on the event's article list; otherwise it is read from the article.
 async function explain(articles, signal) {
   const out = new Map();
-  const queue = articles.slice(0, MAX_EXPLAINED);
+  const queue = [];
+  for (const article of articles) {
+    if (article.decision) out.set(article.id, { dedupe: { ...article, scores: article.scores || {} } });
+    else if (queue.length < MAX_EXPLAINED) queue.push(article);
+  }
   async function worker() {
     while (queue.length && !signal.aborted) {
       const article = queue.shift();
@@ -73,6 +78,16 @@ async function explain(articles, signal) {
   }
   await Promise.all(Array.from({ length: PARALLEL }, worker));
   return out;
+}
+
+function timeline(entries) {
+  if (!entries || !entries.length) return null;
+  const items = entries.slice(-MAX_EXPLAINED).reverse().map((t) => {
+    const score = t.scores && t.scores.final != null ? ` (final ${t.scores.final.toFixed(2)})` : "";
+    const merged = t.merged_from ? `, from merged ${t.merged_from}` : "";
+    return h("li", {}, `${when(t.at)} · ${t.change}: ${t.title || t.article_id}${score}${merged}`);
+  });
+  return [h("h3", {}, "Timeline (newest first)"), h("ol", { class: "timeline" }, items)];
 }
 
 export async function showEvent(container, eventId, { signal, onClose }) {
@@ -95,8 +110,9 @@ export async function showEvent(container, eventId, { signal, onClose }) {
     (event.actors || []).length ? h("p", { class: "meta" }, `Actors: ${event.actors.join(", ")}`) : null,
     h("h3", {}, `Articles (${event.articles.length} newest) and why each joined`),
     list,
+    timeline(event.timeline),
   ];
-  container.replaceChildren(...parts.filter((part) => part != null));
+  container.replaceChildren(...parts.flat().filter((part) => part != null));
   for (const a of event.articles) {
     const title = a.url ? h("a", { href: a.url, rel: "noopener noreferrer", target: "_blank" }, a.title) : a.title;
     list.append(h("li", { "data-article-id": a.id }, h("div", { class: "title" }, title),
