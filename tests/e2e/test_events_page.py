@@ -121,6 +121,8 @@ FERRY_EVENT = snapshot(
     category="labour",
     country="NO",
     places=[BERGEN],
+    keywords=["ferry", "strike", "wages"],
+    entities=["Bergen", "Norway"],
     last_seen=NOW - timedelta(hours=2),
 )
 # No place: its marker stands at the country's centre.
@@ -317,6 +319,12 @@ async def test_country_filter_applies_to_the_list_and_the_stream(
     await page.click("#filters button[type=reset]")
     # Reloaded from the database: the seeded events (the two live ones were only published, never stored).
     await expect(page.locator("#events li .title")).to_have_text([e.title for e in SEEDED], timeout=WAIT_MS)
+
+    await page.fill("#filters input[name=q]", "strike")  # one of its keywords, not a word of its title
+    await expect(page.locator("#events li .title")).to_have_text([FERRY_EVENT.title], timeout=WAIT_MS)
+    await page.fill("#filters input[name=q]", "")
+    await page.fill("#filters input[name=min_articles]", "3")
+    await expect(page.locator("#events li .title")).to_have_text([KARABAKH_EVENT.title], timeout=WAIT_MS)
 
 
 async def test_event_view_shows_articles_and_why_they_joined(start_api: ApiStarter, page: Page, tmp_path: Path) -> None:
