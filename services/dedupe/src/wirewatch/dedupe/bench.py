@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from wirewatch.contracts import ArticleEnriched, ArticleIngested, Enrichment, content_hash
+from wirewatch.runtime import RetryLater
 
 from .clusterer import ArticleClusterer
 from .events import EventState
@@ -162,7 +163,14 @@ async def bench_mongo(mongo_url: str, events: int, articles: int, concurrency: i
 
         async def worker(items: list[ArticleEnriched]) -> None:
             for message in items:
-                outcome = await clusterer.cluster_article(message)
+                for _ in range(20):  # as the consumer would: a conflict that persists is retried later
+                    try:
+                        outcome = await clusterer.cluster_article(message)
+                        break
+                    except RetryLater:
+                        decisions["retried"] = decisions.get("retried", 0) + 1
+                else:
+                    raise RuntimeError(f"{message.article.article_id} kept conflicting")
                 kind = outcome.decision if outcome else "stale"
                 decisions[kind] = decisions.get(kind, 0) + 1
 
