@@ -153,13 +153,19 @@ def _entity_clause(name: str) -> dict[str, Any]:
 
 
 def _keyword_clause(text: str) -> dict[str, Any]:
-    """Every word of the query is a search term of the event (or, without search terms, a keyword or entity)."""
+    """Every word of the query is a search term of the event (or, without search terms, a keyword; or the whole
+    query is one of its keywords or entities exactly)."""
     terms = query_terms(text)
-    fallback = list(dict.fromkeys([text.strip(), text.strip().lower(), *terms]))
+    phrase = text.strip()
+    legacy: list[dict[str, Any]] = [
+        {"keywords": {"$in": list(dict.fromkeys([phrase, phrase.lower()]))}},
+        {"entities": {"$in": list(dict.fromkeys([phrase, phrase.title()]))}},
+    ]
+    if terms:
+        legacy.append({"keywords": {"$all": terms}})
     return {
         "$or": [
             {"search_terms": {"$all": terms}} if terms else {"search_terms": fold(text)},
-            {"search_terms": {"$exists": False}, "keywords": {"$in": fallback}},
-            {"search_terms": {"$exists": False}, "entities": {"$in": [text.strip(), text.strip().title()]}},
+            {"search_terms": {"$exists": False}, "$or": legacy},
         ]
     }
