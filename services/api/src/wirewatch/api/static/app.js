@@ -5,6 +5,8 @@ import { showEvent } from "./event-view.js";
 import { WorldMap } from "./map.js";
 
 const PAGE_SIZE = 50;
+const MAX_EVENTS = 1000; // kept in memory: past this the oldest go (they are still a page away via the api)
+const VIEW_REFRESH_MS = 3000; // an open event busy with updates is re-read at most this often
 const $ = (selector) => document.querySelector(selector);
 
 const state = {
@@ -20,10 +22,13 @@ const map = new WorldMap($("#map"), (id) => select(id));
 
 function filters() {
   const form = new FormData($("#filters"));
+  const country = String(form.get("country") || "").trim().toUpperCase();
+  const minArticles = Math.floor(Number(form.get("min_articles")));
   return {
-    country: String(form.get("country") || "").trim().toUpperCase(),
+    // Half-typed values filter nothing yet (the api would answer them with a 422).
+    country: /^[A-Z]{2}$/.test(country) ? country : "",
     category: String(form.get("category") || ""),
-    minArticles: Number(form.get("min_articles") || 0),
+    minArticles: minArticles > 0 ? minArticles : 0,
     text: String(form.get("q") || "").trim().toLowerCase(),
   };
 }
@@ -70,15 +75,41 @@ function row(event) {
   return li;
 }
 
+// Changes can come many per second: the list and the map are redrawn at most once per animation frame.
+const pending = { frame: 0, flash: new Set() };
+
 function render(flashId = null) {
+  if (flashId) pending.flash.add(flashId);
+  if (!pending.frame) pending.frame = requestAnimationFrame(draw);
+}
+
+function draw() {
+  pending.frame = 0;
   const f = filters();
   const shown = [...state.events.values()].filter((e) => visible(e, f)).sort(newestFirst);
   const list = $("#events");
   list.replaceChildren(...shown.map(row));
-  if (flashId) list.querySelector(`[data-event-id="${CSS.escape(flashId)}"]`)?.classList.add("flash");
+  for (const id of pending.flash) list.querySelector(`[data-event-id="${CSS.escape(id)}"]`)?.classList.add("flash");
+  pending.flash.clear();
   map.render(shown, state.selected);
   $("#status").textContent = shown.length ? `${shown.length} events` : "no events match";
   $("#more").hidden = !state.nextCursor;
+}
+
+function forgetOldest() {
+  if (state.events.size <= MAX_EVENTS) return;
+  const oldest = [...state.events.values()].sort(newestFirst).slice(MAX_EVENTS);
+  for (const event of oldest) state.events.delete(event.event_id);
+}
+
+let viewTimer = null;
+function refreshView(eventId) {
+  // Trailing throttle: the view shows the state at most VIEW_REFRESH_MS old, without one read per change.
+  if (viewTimer) return;
+  viewTimer = setTimeout(() => {
+    viewTimer = null;
+    if (state.selected === eventId) select(eventId, { keepScroll: true });
+  }, VIEW_REFRESH_MS);
 }
 
 function apply(kind, change) {
@@ -90,9 +121,10 @@ function apply(kind, change) {
     if (state.selected === event.event_id && event.merged_into) select(event.merged_into);
   } else {
     state.events.set(event.event_id, { ...event, live: known ? known.live : true });
+    forgetOldest();
   }
   render(event.status === "merged" ? null : event.event_id);
-  if (state.selected === event.event_id && event.status !== "merged") select(event.event_id, { keepScroll: true });
+  if (state.selected === event.event_id && event.status !== "merged") refreshView(event.event_id);
 }
 
 async function loadPage(before = null) {
