@@ -18,8 +18,8 @@ export class WorldMap {
     el("rect", { class: "sea", x: 0, y: 0, width: 360, height: 180 }, svg);
     this.graticule(el("g", { class: "graticule" }, svg));
     this.land = el("path", { class: "land" }, svg);
-    this.labels = el("g", { class: "labels" }, svg);
     this.markers = el("g", { class: "markers" }, svg);
+    this.labels = el("g", { class: "labels" }, svg); // above the markers, with a halo, never catching clicks
   }
 
   async load() {
@@ -65,7 +65,7 @@ export class WorldMap {
       const at = this.position(event);
       if (!at) continue;
       const [lat, lon] = at;
-      const radius = Math.min(1.2 + Math.sqrt(event.article_count) * 0.9, 7);
+      const radius = Math.min(1.2 + Math.sqrt(event.article_count) * 0.7, 5);
       const marker = el("circle", {
         cx: (lon + 180).toFixed(2),
         cy: (90 - lat).toFixed(2),
