@@ -180,3 +180,15 @@ async def test_an_article_that_fits_two_events_merges_them_and_the_old_id_redire
     again = await ArticleClusterer(repository).cluster_article(bridge.model_copy(deep=True))
     assert again is not None
     assert again.replayed
+
+
+async def test_creations_conflict_only_when_they_share_a_key(db):
+    repository = DedupeRepository(db)
+    karabakh = await repository.key_sequences(["t:karabakh", "t:azerbaijan"])
+    also_karabakh = await repository.key_sequences(["t:karabakh", "t:stepanakert"])
+    unrelated = await repository.key_sequences(["t:inflation"])
+    assert await repository.advance_key_sequences(karabakh)
+    assert not await repository.advance_key_sequences(also_karabakh)  # must search again: it may join now
+    assert await repository.advance_key_sequences(unrelated)  # other stories never wait for each other
+    assert await repository.advance_key_sequences(await repository.key_sequences(["t:karabakh", "t:stepanakert"]))
+    assert (await repository.key_sequences(["t:karabakh"]))["t:karabakh"] == 2

@@ -5,10 +5,12 @@ Rules that keep several replicas and redeliveries correct:
   recomputed from the fresh document (lost updates are impossible);
 - an event records which article revisions it applied (``applied``) and the change each caused, so a redelivery
   finds its own work and re-publishes the same EventChanged instead of applying it twice;
-- creating an event is validated against a creation sequence: a replica inserts its new event, then advances the
-  sequence from the value it read before searching. If another event was created meanwhile the advance fails, the
-  replica searches again (now seeing that event) and withdraws its own when it should join instead. So two
-  replicas cannot both create an event for one story from articles they handled at the same time.
+- creating an event is validated against creation sequences, one per lookup key: a replica reads the sequences of
+  its article's keys and its new event's keys, searches, inserts and lists its new event, then advances every one
+  of those sequences from the value it read. If another creation touched a shared key meanwhile, an advance fails
+  and the replica searches again (now seeing that event) and withdraws its own when it should join instead. Two
+  creations that share no key cannot be each other's candidates, so they never conflict. So two replicas cannot
+  both create an event for one story from articles they handled at the same time.
 """
 
 from __future__ import annotations
@@ -131,8 +133,11 @@ class ArticleClusterer:
         own_id = event_id_for(ctx.features.article_id)
         if created is not None:
             await self.repository.index_event(own_id, EventState.found(ctx.features).keys)
+        # Creation sequences are kept per lookup key: two creations conflict only when one could be the other's
+        # candidate, so creations of unrelated stories never serialise (see repository.advance_key_sequences).
+        guarded = list(dict.fromkeys([*ctx.features.keys, *EventState.found(ctx.features).keys]))
         for _ in range(MAX_ATTEMPTS):
-            seen = await self.repository.creation_sequence()
+            seen = await self.repository.key_sequences(guarded)
             candidates = await self.repository.candidates(
                 ctx.features, window=self.window, limit=self.max_candidates, exclude=own_id
             )
@@ -157,7 +162,7 @@ class ArticleClusterer:
                     raise RetryLater(f"event {own_id} exists without this article")
                 await self.repository.index_event(own_id, event.keys)
                 created = (change, record, decision)
-            if await self.repository.advance_creation_sequence(seen):
+            if await self.repository.advance_key_sequences(seen):
                 return await self._finish(*created, ctx)
             self._on_conflict("creation")
         raise RetryLater("too many concurrent event creations")

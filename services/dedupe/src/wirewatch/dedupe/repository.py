@@ -11,7 +11,7 @@ from typing import Any
 
 from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from .copies import KnownCopy
 from .events import EventState, in_window
@@ -19,7 +19,6 @@ from .features import ArticleFeatures
 from .retrieval import POSTINGS_PER_KEY, rank_candidates
 from .signatures import Signature
 
-_CREATION = "creation"
 # Copy detection looks at no more than this many exact/band neighbours: wire copy has a handful, not hundreds.
 MAX_COPY_NEIGHBOURS = 50
 
@@ -151,22 +150,32 @@ class DedupeRepository:
         result = await self.events.delete_one({"_id": event_id, "version": 1})
         return result.deleted_count == 1
 
-    # ---- creation sequence: optimistic concurrency for "no event matched, create one" -----------------------
+    # ---- creation sequences: optimistic concurrency for "no event matched, create one" ------------------------
 
-    async def creation_sequence(self) -> int:
-        doc = await self.state.find_one({"_id": _CREATION})
-        return int(doc["seq"]) if doc else 0
+    async def key_sequences(self, keys: list[str]) -> dict[str, int]:
+        """The creation sequence of each key (0 when no event was ever created under it)."""
+        found = {
+            doc["_id"]: int(doc["seq"]) async for doc in self.state.find({"_id": {"$in": [f"seq:{k}" for k in keys]}})
+        }
+        return {key: found.get(f"seq:{key}", 0) for key in keys}
 
-    async def advance_creation_sequence(self, seen: int) -> bool:
-        """Move the sequence from ``seen`` to ``seen + 1``; False when another creation happened meanwhile."""
-        if seen == 0:
-            try:
-                await self.state.insert_one({"_id": _CREATION, "seq": 1})
-            except DuplicateKeyError:
-                return False
+    async def advance_key_sequences(self, seen: dict[str, int]) -> bool:
+        """Move every key's sequence from its ``seen`` value on; False when another creation moved one first.
+
+        Each key's step is conditional and atomic; the steps are not atomic together, so a failed attempt may still
+        have advanced some keys. That only makes other creators search once more; it never lets two pass on one key.
+        """
+        if not seen:
             return True
-        result = await self.state.update_one({"_id": _CREATION, "seq": seen}, {"$inc": {"seq": 1}})
-        return result.modified_count == 1
+        requests = [
+            UpdateOne({"_id": f"seq:{key}", "seq": value}, {"$inc": {"seq": 1}}, upsert=value == 0)
+            for key, value in seen.items()
+        ]
+        try:
+            result = await self.state.bulk_write(requests, ordered=False)
+        except BulkWriteError:  # an upsert of a key someone else created first: a conflict
+            return False
+        return result.modified_count + result.upserted_count == len(requests)
 
     # ---- copy detection index --------------------------------------------------------------------------------
 
