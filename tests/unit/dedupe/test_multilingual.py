@@ -1,0 +1,41 @@
+"""Headlines in other languages about one event, titles only, no enrichment: what joins the English event.
+
+Measured, not wished: es, pt, fr and ru join through root keys (Azerbaiyán/Azerbaïdjan/Азербайджан -> ~azerb,
+operación/операция -> ~opera, militar -> ~milit). German compounds (Bergkarabach, Militäroperation) and Arabic
+script do not; an unrelated English headline stays apart.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from wirewatch.contracts import content_hash
+from wirewatch.dedupe.features import features_from_text
+from wirewatch.dedupe.offline import OfflineClusterer
+
+from .stories import T0
+
+HEADLINES = {
+    "en": "Azerbaijan launches military operation in Nagorno-Karabakh",
+    "es": "Azerbaiyán lanza una operación militar en Nagorno Karabaj",
+    "pt": "Azerbaijão lança operação militar em Nagorno-Karabakh",
+    "fr": "L'Azerbaïdjan lance une opération militaire au Haut-Karabakh",
+    "ru": "\u0410\u0437\u0435\u0440\u0431\u0430\u0439\u0434\u0436\u0430\u043d \u043d\u0430\u0447\u0430\u043b "
+    "\u0432\u043e\u0435\u043d\u043d\u0443\u044e \u043e\u043f\u0435\u0440\u0430\u0446\u0438\u044e \u0432 "
+    "\u041d\u0430\u0433\u043e\u0440\u043d\u043e\u043c \u041a\u0430\u0440\u0430\u0431\u0430\u0445\u0435",
+    "de": "Aserbaidschan startet Militäroperation in Bergkarabach",
+    "ar": "\u0623\u0630\u0631\u0628\u064a\u062c\u0627\u0646 \u062a\u0637\u0644\u0642 \u0639\u0645\u0644\u064a\u0629 "
+    "\u0639\u0633\u0643\u0631\u064a\u0629 \u0641\u064a \u0646\u0627\u063a\u0648\u0631\u0646\u0648 "
+    "\u0643\u0627\u0631\u0627\u0628\u0627\u062e",
+    "other": "Central bank raises interest rates to fight inflation",
+}
+
+
+def test_which_languages_join_the_english_event():
+    clusterer = OfflineClusterer()
+    for minutes, (lang, title) in enumerate(HEADLINES.items()):
+        features = features_from_text(lang, title, at=T0 + timedelta(minutes=minutes))
+        clusterer.add(features, content_hash(title, ""))
+    events = clusterer.assignments()
+    joined = {lang for lang in HEADLINES if events[lang] == events["en"]}
+    assert joined == {"en", "es", "pt", "fr", "ru"}
