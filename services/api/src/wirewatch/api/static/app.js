@@ -220,7 +220,10 @@ $("#token-form").addEventListener("submit", (e) => {
   reload();
 });
 
-state.serverFilters = await eventQueryParameters().catch(() => new Set());
-await map.load().catch((error) => console.warn("map data not loaded", error));
+const [serverFilters] = await Promise.all([
+  eventQueryParameters().catch(() => new Set()),
+  map.load().catch((error) => console.warn("map data not loaded", error)), // the list works without a map
+]);
+state.serverFilters = serverFilters;
 await reload();
 document.body.dataset.ready = "true";
