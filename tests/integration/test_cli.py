@@ -213,7 +213,7 @@ async def test_subscriptions_and_events_through_the_api(api_stack: Stack):
 
     events = await _invoke(["events", "list", "--country", "AZ", "--json", *api])
     assert events.exit_code == 0, events.output
-    assert json.loads(events.stdout) == []
+    assert json.loads(events.stdout) == {"events": [], "next_cursor": None}
 
 
 async def test_api_commands_fail_clearly_when_the_api_is_unreachable():

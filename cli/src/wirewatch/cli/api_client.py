@@ -78,6 +78,19 @@ class ApiClient:
         params = {k: v for k, v in {"country": country, "category": category, "limit": limit}.items() if v}
         return _items(self._request("GET", "/v1/events", params=params), "events")
 
+    def events_page(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """One page of ``/v1/events``: ``{"events": [...], "next_cursor": ...}``; params as the api names them."""
+        return _object(self._request("GET", "/v1/events", params=_query(params)))
+
+    def get_event(self, event_id: str) -> dict[str, Any]:
+        return _object(self._request("GET", f"/v1/events/{quote(event_id, safe='')}"))
+
+    def articles_page(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        return _object(self._request("GET", "/v1/articles", params=_query(params)))
+
+    def get_article(self, article_id: str) -> dict[str, Any]:
+        return _object(self._request("GET", f"/v1/articles/{quote(article_id, safe='')}"))
+
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
         try:
             response = self._http.request(method, path, **kwargs)
@@ -120,8 +133,17 @@ class ApiClient:
         self._request("DELETE", f"/v1/feeds/{quote(feed_id, safe='')}")
 
 
+def _query(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Drop unset parameters; lists are sent comma-separated (the api takes both forms)."""
+    return {
+        k: ",".join(map(str, v)) if isinstance(v, list | tuple) else v
+        for k, v in params.items()
+        if v is not None and not (isinstance(v, list | tuple) and not v)
+    }
+
+
 def _detail(response: httpx.Response) -> str:
-    """The error's explanation: FastAPI-style ``detail``, an ``error`` field, or the start of the body."""
+    """The error's explanation: problem+json or FastAPI-style ``detail``, an ``error`` field, or the body's start."""
     try:
         body = response.json()
     except ValueError:

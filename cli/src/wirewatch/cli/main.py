@@ -16,16 +16,17 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from .api_client import DEFAULT_API_URL, ApiClient, ApiError
 from .bus import DEFAULT_NATS_URL, BusUnavailableError
 from .cluster_commands import cluster as cluster_command
 from .dev import DEMO_PACE, DevOptions, run_dev
 from .enrich_commands import enrich as enrich_command
 from .eval_commands import eval_app
+from .event_commands import articles_app, events_app
 from .feed_commands import feeds_app
 from .ingest_command import run_ingest
-from .rendering import events_table, message_json, message_text, print_json
+from .rendering import message_json, message_text
 from .stack import SERVICES, ports_from_env
+from .status import status as status_command
 from .subscription_commands import subscriptions_app
 from .tail import tail as tail_subject
 
@@ -33,21 +34,16 @@ EXIT_FAILED = 1
 EXIT_UNAVAILABLE = 3
 
 app = typer.Typer(no_args_is_help=True, help="wirewatch: news articles in, deduplicated and enriched events out.")
-events_app = typer.Typer(no_args_is_help=True, help="Events, through the api.")
 app.add_typer(subscriptions_app, name="subscriptions")
 app.add_typer(events_app, name="events")
+app.add_typer(articles_app, name="articles")
 app.add_typer(eval_app, name="eval")
 app.add_typer(feeds_app, name="feeds")
 app.command("enrich")(enrich_command)
 app.command("cluster")(cluster_command)
+app.command("status")(status_command)
 
 NatsUrl = Annotated[str, typer.Option("--nats-url", envvar="WIREWATCH_NATS_URL", help="NATS server URL.")]
-ApiUrl = Annotated[str, typer.Option("--api-url", envvar="WIREWATCH_API_URL", help="Base URL of the api.")]
-Token = Annotated[
-    str | None,
-    typer.Option("--token", envvar="WIREWATCH_API_TOKEN", help="Bearer token for writes.", show_default=False),
-]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 
 
 def _out() -> Console:
@@ -61,10 +57,6 @@ def _err() -> Console:
 def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
     _err().print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(code)
-
-
-def _api_failure(exc: ApiError) -> NoReturn:
-    _fail(str(exc), EXIT_FAILED if exc.status_code is not None else EXIT_UNAVAILABLE)
 
 
 @app.command()
@@ -169,23 +161,3 @@ def tail(
     except Exception as exc:  # noqa: BLE001 - e.g. an invalid subject; say what nats-py said
         _fail(f"{type(exc).__name__}: {exc}")
     raise typer.Exit(code)
-
-
-@events_app.command("list")
-def events_list(
-    country: Annotated[str | None, typer.Option("--country", help="ISO country code.")] = None,
-    category: Annotated[str | None, typer.Option("--category", help="Event category, e.g. conflict.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=200)] = 20,
-    api_url: ApiUrl = DEFAULT_API_URL,
-    as_json: AsJson = False,
-) -> None:
-    """List recent events, newest first."""
-    try:
-        with ApiClient(api_url) as api:
-            events = api.list_events(country=country, category=category, limit=limit)
-    except ApiError as exc:
-        _api_failure(exc)
-    if as_json:
-        print_json(events)
-    else:
-        _out().print(events_table(events))

@@ -34,8 +34,11 @@ def event_line(changed: EventChanged) -> Text:
     return line
 
 
-def events_table(events: Iterable[Mapping[str, Any]], *, title: str = "Events") -> Table:
-    """Events as the api lists them (event snapshots); unknown or missing fields show as blanks."""
+def events_table(events: Iterable[Mapping[str, Any]], *, title: str = "Events", growth: bool = False) -> Table:
+    """Events as the api lists them (event snapshots); unknown or missing fields show as blanks.
+
+    ``growth`` adds the articles that joined in the api's growth window (``sort=fastest``).
+    """
     # On a narrow terminal the title keeps a readable width; ids and times fold onto a second line instead.
     table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     table.add_column("id", overflow="fold", min_width=10)
@@ -44,9 +47,12 @@ def events_table(events: Iterable[Mapping[str, Any]], *, title: str = "Events") 
     table.add_column("title", overflow="fold", min_width=24, ratio=1)
     table.add_column("art", justify="right", no_wrap=True)
     table.add_column("src", justify="right", no_wrap=True)
+    if growth:
+        table.add_column("growth", justify="right", no_wrap=True, style="bold green")
     table.add_column("last seen", overflow="fold", min_width=10)
     for event in events:
         countries = event.get("countries") or []
+        extra = [str(event.get("growth") or 0)] if growth else []
         table.add_row(
             str(event.get("event_id") or event.get("_id") or ""),
             str(event.get("category") or ""),
@@ -54,12 +60,13 @@ def events_table(events: Iterable[Mapping[str, Any]], *, title: str = "Events") 
             str(event.get("title") or ""),
             str(event.get("article_count", "")),
             str(event.get("source_count", "")),
-            _short_time(event.get("last_seen")),
+            *extra,
+            short_time(event.get("last_seen")),
         )
     return table
 
 
-def _short_time(value: Any) -> str:
+def short_time(value: Any) -> str:
     """``2023-09-21 18:00`` from an ISO time; anything else as it came."""
     if not isinstance(value, str):
         return "" if value is None else str(value)
