@@ -7,13 +7,22 @@ body, author, date, language) itself. A URL that is not an absolute http(s) URL 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from wirewatch.contracts import ArticleSubmitted
 
@@ -61,6 +70,22 @@ async def submit_urls(urls: Iterable[str], nats_url: str, *, report: IngestRepor
         await nc.close()
 
 
+_PROGRESS_COLUMNS = (
+    TextColumn("{task.description}"),
+    BarColumn(),
+    DownloadColumn(),
+    TimeElapsedColumn(),
+    TimeRemainingColumn(),
+)
+
+
+def _tracked(lines: Iterable[str], progress: Progress, task: TaskID) -> Iterator[str]:
+    """The file's lines, advancing the progress bar by the bytes read (the file size is its total)."""
+    for line in lines:
+        progress.advance(task, len(line.encode("utf-8", errors="replace")))
+        yield line
+
+
 def run_ingest(file: Path | None, urls: Sequence[str], nats_url: str, *, out: Console, err: Console) -> int:
     """The command: returns its exit code (0 done, 1 bad lines or URLs, 2 nothing to ingest, 3 no bus)."""
     if file is None and not urls:
@@ -73,8 +98,12 @@ def run_ingest(file: Path | None, urls: Sequence[str], nats_url: str, *, out: Co
 
     try:
         if file is not None:
-            with file.open(encoding="utf-8", errors="replace") as lines:
-                report = asyncio.run(submit_lines(lines, nats_url, on_error=on_error))
+            with (
+                file.open(encoding="utf-8", errors="replace") as lines,
+                Progress(*_PROGRESS_COLUMNS, console=err, transient=True) as progress,
+            ):
+                task = progress.add_task(f"submitting {file.name}", total=max(1, file.stat().st_size))
+                report = asyncio.run(submit_lines(_tracked(lines, progress, task), nats_url, on_error=on_error))
         if urls:
             asyncio.run(submit_urls(urls, nats_url, report=report, err=err))
     except OSError as exc:
