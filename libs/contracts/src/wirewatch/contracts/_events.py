@@ -37,6 +37,7 @@ class EventSnapshot(Message):
     article_ids: list[str] = Field(default_factory=list, description="the most recent articles, newest last")
     status: Literal["active", "dormant", "merged"] = "active"
     merged_into: str | None = None
+    merged_from: list[str] = Field(default_factory=list, description="ids of events merged into this one (redirects)")
 
 
 class EventChanged(Message):
