@@ -169,6 +169,7 @@ async def test_an_article_that_fits_two_events_merges_them_and_the_old_id_redire
     assert survivor.article_count == 3
     assert survivor.source_count == 3
     assert "merged_from" in survivor_change.changed_fields
+    assert survivor.merged_from == [gone.event_id]
     # Every article now names the survivor; the old id answers with the survivor through the api.
     async for article in db["articles"].find({}):
         assert article["dedupe"]["event_id"] == survivor.event_id

@@ -69,6 +69,7 @@ class EventState:
     duplicate_count: int = 0
     status: str = "active"
     merged_into: str | None = None  # set when this event was found to be another one (a redirect)
+    merged_from: tuple[str, ...] = ()  # events this one absorbed (their ids redirect here)
     term_profile: dict[str, float] = field(default_factory=dict)
     entity_counts: Counts = field(default_factory=dict)
     actor_counts: Counts = field(default_factory=dict)
@@ -123,6 +124,7 @@ class EventState:
             article_ids=list(self.article_ids),
             status=self.status,  # type: ignore[arg-type]  # only ever one of the snapshot's literals
             merged_into=self.merged_into,
+            merged_from=list(self.merged_from),
         )
 
     def revision_of(self, article_id: str) -> int:
@@ -257,6 +259,7 @@ class EventState:
             duplicate_count=doc.get("duplicate_count", 0),
             status=doc.get("status", "active"),
             merged_into=doc.get("merged_into"),
+            merged_from=tuple(doc.get("merged_from") or ()),
             term_profile=pairs("term_profile"),
             entity_counts=pairs("entity_counts"),
             actor_counts=pairs("actor_counts"),

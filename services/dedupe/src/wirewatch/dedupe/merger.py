@@ -52,7 +52,7 @@ class EventMerger:
             after = absorb(survivor, gone)
             if await self.repository.replace_event(after, survivor.version):
                 await self.repository.index_event(after.event_id, new_keys(survivor, after))
-                fields = [*changed_fields(survivor.snapshot(), after.snapshot()), "merged_from"]
+                fields = changed_fields(survivor.snapshot(), after.snapshot())
                 published.append(
                     EventChanged(change="merged", event=after.snapshot(), changed_fields=fields, changed_at=now)
                 )

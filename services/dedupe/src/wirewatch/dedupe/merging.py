@@ -68,6 +68,7 @@ def absorb(survivor: EventState, absorbed: EventState) -> EventState:
         ],
         members=survivor.members + tuple(m for m in absorbed.members if m not in survivor.members),
         applied=(*survivor.applied, *absorbed.applied, merge_key(absorbed.event_id)),
+        merged_from=(*survivor.merged_from, absorbed.event_id, *absorbed.merged_from),
     )
 
 
