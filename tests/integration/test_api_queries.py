@@ -363,3 +363,23 @@ async def test_article_list_filters_and_pages(api: httpx.AsyncClient, db: Any) -
         ["TR"],
         "tr",
     )
+
+
+async def test_pages_cross_time_windows_and_long_runs_of_ties(api: httpx.AsyncClient, db: Any) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    ages = [timedelta(minutes=5), timedelta(hours=20), timedelta(days=5), timedelta(days=60), timedelta(days=400)]
+    docs = [event(f"w_{n}", 0, last_seen=now - age) for n, age in enumerate(ages)]
+    # 70 events sharing one last_seen: more than a read batch, so the scan must page inside the tie.
+    docs += [event(f"t_{n:02d}", 0, last_seen=now - timedelta(days=3)) for n in range(70)]
+    await db["events"].insert_many(docs)
+    expected = ["w_0", "w_1", *[f"t_{n:02d}" for n in reversed(range(70))], "w_2", "w_3", "w_4"]
+    for limit in (1, 7, 200):
+        seen: list[str] = []
+        params: dict[str, Any] = {"limit": limit}
+        while True:
+            page = (await api.get("/v1/events", params=params)).json()
+            seen += [e["event_id"] for e in page["events"]]
+            if page["next_cursor"] is None:
+                break
+            params["cursor"] = page["next_cursor"]
+        assert seen == expected, limit

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from wirewatch.contracts import fold, query_terms, search_terms
 
 from .event_filters import Near
+from .query_shape import flatten
 
 ArticleTimeField = Literal["first_seen", "published_at"]
 
@@ -63,10 +64,10 @@ class ArticleFilter:
         if self.decisions:
             found.append({"dedupe.decision": {"$in": self.decisions}})
         if self.near is not None:
-            box = self.near.bounding_box()
-            found.append(_prefixed(box, "enrichment."))
-        found.extend(extra)
-        return {"$and": found} if found else {}
+            found.append({"enrichment.places.lat": self.near.latitudes()})
+        return flatten([*found, *extra])
+
+    windowed = True  # articles have no search terms: the time index is the one that narrows
 
     def accepts(self, doc: dict[str, Any]) -> bool:
         enrichment = doc.get("enrichment") or {}
@@ -81,10 +82,3 @@ class ArticleFilter:
         if any(fold(e) not in terms for e in self.entities):
             return False
         return not self.keywords or set(query_terms(self.keywords)) <= terms
-
-
-def _prefixed(condition: dict[str, Any], prefix: str) -> dict[str, Any]:
-    """The events' ``places`` bounding box, moved to ``enrichment.places``."""
-    if "$or" in condition:
-        return {"$or": [_prefixed(c, prefix) for c in condition["$or"]]}
-    return {prefix + key: value for key, value in condition.items()}

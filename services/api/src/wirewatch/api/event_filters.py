@@ -1,10 +1,12 @@
 """What ``GET /v1/events`` can filter on, as one MongoDB query plus a check the database cannot do (distance).
 
-Everything but the distance is an indexable equality or range. ``near`` is a bounding box on the indexed
-``places.lat`` / ``places.lon`` first (a cheap superset of the circle), then the exact great-circle distance of
-each candidate in Python. Keywords use the event's ``search_terms`` (:func:`wirewatch.contracts.search_terms`,
-folded words and whole names, multikey-indexed); an event written before it had ``search_terms`` is matched by
-its ``keywords`` / ``entities`` exactly instead, so no event becomes unfindable while the field is rolled out.
+Everything but the distance is an indexable equality or range, kept flat (``query_shape``). ``near`` is the
+circle's latitude band on the indexed ``places.lat`` first (a cheap superset; :meth:`Near.bounding_box` is the full
+box, for MongoDB-only callers), then the exact great-circle distance of each candidate in Python. Keywords and
+entities use the event's ``search_terms`` (:func:`wirewatch.contracts.search_terms`, folded words and whole names,
+multikey-indexed): one term narrows the candidates through the index, the rest are checked per candidate. An event
+written before it had ``search_terms`` is matched by its ``keywords`` / ``entities`` exactly instead, so no event
+becomes unfindable while the field is rolled out.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 from wirewatch.contracts import distance_km, fold, query_terms
+
+from .query_shape import flatten
 
 TimeField = Literal["last_seen", "first_seen"]
 KM_PER_DEGREE = math.pi * 6371.0088 / 180.0  # the mean earth radius distance_km uses
@@ -51,6 +55,11 @@ class Near:
             else:
                 element["lon"] = {"$gte": west, "$lte": east}
         return {"places": {"$elemMatch": element}}
+
+    def latitudes(self) -> dict[str, float]:
+        """The latitude band of the circle: an indexed range (longitude and distance are checked per candidate)."""
+        dlat = self.radius_km / KM_PER_DEGREE
+        return {"$gte": max(-90.0, self.lat - dlat), "$lte": min(90.0, self.lat + dlat)}
 
     def contains(self, doc: dict[str, Any]) -> bool:
         return any(
@@ -93,7 +102,7 @@ class EventFilter:
     include_merged: bool = False
 
     def clauses(self) -> list[dict[str, Any]]:
-        """The MongoDB conditions, all of which an event must meet (``near`` only by its bounding box)."""
+        """Conditions the database checks (a superset for ``near``, keywords and entities: see :meth:`accepts`)."""
         found: list[dict[str, Any]] = []
         if not self.include_merged:
             found.append({"status": {"$ne": "merged"}})  # a merged event is a redirect to its survivor
@@ -102,9 +111,8 @@ class EventFilter:
         if self.until is not None:
             found.append({self.time_field: {"$lt": self.until}})
         if self.categories:
-            found.append(
-                {"$or": [{"category": {"$in": self.categories}}, {"event_type.category": {"$in": self.categories}}]}
-            )
+            # dedupe sets category from the event type, so the two never disagree
+            found.append({"category": {"$in": self.categories}})
         if self.event_types:
             found.append(
                 {
@@ -115,9 +123,7 @@ class EventFilter:
                 }
             )
         if self.countries:
-            found.append(
-                {"$or": [{"countries": {"$in": self.countries}}, {"primary_country": {"$in": self.countries}}]}
-            )
+            found.append({"countries": {"$in": self.countries}})  # primary_country is always one of them
         if self.languages:
             found.append({"languages": {"$in": self.languages}})
         if self.min_articles:
@@ -125,47 +131,60 @@ class EventFilter:
         if self.min_sources:
             found.append({"source_count": {"$gte": self.min_sources}})
         if self.near is not None:
-            found.append(self.near.bounding_box())
-        found.extend(_entity_clause(name) for name in self.entities)
-        if self.keywords:
-            found.append(_keyword_clause(self.keywords))
+            found.append({"places.lat": self.near.latitudes()})
+        anchor = self._anchor()
+        if anchor:
+            # One indexed term narrows the candidates; None also brings the events stored without search_terms,
+            # whose keywords and entities accepts() then checks exactly.
+            found.append({"search_terms": {"$in": [anchor, None]}})
         return found
 
     def query(self, *extra: dict[str, Any]) -> dict[str, Any]:
-        clauses = [*self.clauses(), *extra]
-        return {"$and": clauses} if clauses else {}
+        return flatten([*self.clauses(), *extra])
+
+    @property
+    def windowed(self) -> bool:
+        """Whether reading newest first in widening time windows pays (see ``repository._scan``).
+
+        Not when a search term or a category already picks the candidates: each window would read them again.
+        """
+        return not (self.keywords or self.entities or self.categories)
+
+    def _anchor(self) -> str | None:
+        if self.entities:
+            return fold(self.entities[0])
+        terms = query_terms(self.keywords or "")
+        if terms:
+            return max(terms, key=len)  # the longest word is usually the rarest
+        return fold(self.keywords) if self.keywords else None
 
     def accepts(self, doc: dict[str, Any]) -> bool:
-        """What the query could only approximate: the exact distance for ``near``."""
-        return self.near is None or self.near.contains(doc)
+        """What the query only approximated: the exact distance, every entity and keyword."""
+        if self.near is not None and not self.near.contains(doc):
+            return False
+        terms = doc.get("search_terms")
+        if isinstance(terms, list):
+            have = set(terms)
+            if any(fold(name) not in have for name in self.entities):
+                return False
+            wanted = query_terms(self.keywords or "")
+            return not self.keywords or (set(wanted) <= have if wanted else fold(self.keywords) in have)
+        return all(_legacy_entity(doc, name) for name in self.entities) and (
+            not self.keywords or _legacy_keyword(doc, self.keywords)
+        )
 
 
-def _entity_clause(name: str) -> dict[str, Any]:
-    """The event names this entity or actor (any case, any accents) - or, without search terms, names it exactly."""
-    exact = list(dict.fromkeys([name, name.title()]))
-    return {
-        "$or": [
-            {"search_terms": fold(name)},
-            {"search_terms": {"$exists": False}, "entities": {"$in": exact}},
-            {"search_terms": {"$exists": False}, "actors": {"$in": exact}},
-        ]
-    }
+def _legacy_entity(doc: dict[str, Any], name: str) -> bool:
+    """An event without search_terms names this entity or actor exactly (as written, or Title Case)."""
+    names = {*(doc.get("entities") or ()), *(doc.get("actors") or ())}
+    return name in names or name.title() in names
 
 
-def _keyword_clause(text: str) -> dict[str, Any]:
-    """Every word of the query is a search term of the event (or, without search terms, a keyword; or the whole
-    query is one of its keywords or entities exactly)."""
-    terms = query_terms(text)
+def _legacy_keyword(doc: dict[str, Any], text: str) -> bool:
+    """Without search_terms: the query is one of its keywords or entities, or all its words are keywords."""
+    keywords = set(doc.get("keywords") or ())
     phrase = text.strip()
-    legacy: list[dict[str, Any]] = [
-        {"keywords": {"$in": list(dict.fromkeys([phrase, phrase.lower()]))}},
-        {"entities": {"$in": list(dict.fromkeys([phrase, phrase.title()]))}},
-    ]
-    if terms:
-        legacy.append({"keywords": {"$all": terms}})
-    return {
-        "$or": [
-            {"search_terms": {"$all": terms}} if terms else {"search_terms": fold(text)},
-            {"search_terms": {"$exists": False}, "$or": legacy},
-        ]
-    }
+    if phrase in keywords or phrase.lower() in keywords or _legacy_entity(doc, phrase):
+        return True
+    terms = query_terms(text)
+    return bool(terms) and set(terms) <= keywords

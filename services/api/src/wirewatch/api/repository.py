@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -38,6 +38,7 @@ _ARTICLE_LISTED = {"title": 1, "url": 1, "source": 1, "lang": 1, "published_at":
 _EVENT_HIDDEN = {"term_profile": 0, "members": 0, "applied": 0, "keys": 0, "recent_changes": 0, "place_records": 0}
 _MAX_REDIRECTS = 5
 SCAN_LIMIT = 5000
+MAX_BATCH = 800
 # fastest-growing counts the articles that joined in the window; more than this and the counts are a sample.
 GROWTH_SCAN_LIMIT = 50_000
 EVENT_SORTS = {"newest": "last_seen", "biggest": "article_count"}
@@ -114,13 +115,13 @@ class ApiRepository:
     ) -> tuple[list[ArticleSummary], str | None]:
         docs, next_cursor = await _scan(
             self.articles,
-            lambda c: article_filter.query(*([c.query("first_seen")] if c else [])),
-            "first_seen",
-            "newest",
+            article_filter.query,
+            ("first_seen", "newest"),
             article_filter.accepts,
             limit,
             after,
             projection=_ARTICLE_LISTED,
+            windowed=article_filter.windowed,
         )
         return [ArticleSummary.from_document(doc) for doc in docs], next_cursor
 
@@ -154,13 +155,13 @@ class ApiRepository:
         field = EVENT_SORTS[sort]
         docs, next_cursor = await _scan(
             self.events,
-            lambda c: event_filter.query(*([c.query(field)] if c else [])),
-            field,
-            sort,
+            event_filter.query,
+            (field, sort),
             event_filter.accepts,
             limit,
             after,
             projection=_EVENT_HIDDEN,
+            windowed=event_filter.windowed,
         )
         return [e for e in map(_listed, docs) if e is not None], next_cursor
 
@@ -179,52 +180,76 @@ class ApiRepository:
     async def fastest_page(
         self, event_filter: EventFilter, *, window: timedelta, as_of: datetime, limit: int, after: Cursor | None
     ) -> tuple[list[EventListItem], str | None]:
-        """Events by articles joined in ``window`` before ``as_of``, most first; only events that grew at all.
+        """Events by articles joined in ``window`` before ``as_of``, most first (ties by id); only events that grew.
 
-        ``as_of`` is fixed by the first page and carried in the cursor, so later pages rank by the same counts.
+        ``as_of`` is fixed by the first page and carried in the cursor, so later pages rank by the same counts. The
+        events are read in rank order, a chunk of ids at a time (an indexed ``_id`` lookup), until the page is full.
         """
         counts = await self.growth(as_of - window, as_of)
-        if not counts:
-            return [], None
-        docs = await self.events.find(event_filter.query({"_id": {"$in": list(counts)}}), _EVENT_HIDDEN).to_list()
-
-        def key(doc: Doc) -> tuple[int, datetime, str]:
-            return counts[doc["_id"]], doc["last_seen"], doc["_id"]
-
-        ranked = sorted((d for d in docs if event_filter.accepts(d)), key=key, reverse=True)
-        if after is not None and isinstance(after.key, list):
-            mark = (int(after.key[0]), after.key[1], after.item_id or "")
-            ranked = [d for d in ranked if key(d) < mark]
-        page = ranked[:limit]
+        ranked = sorted(counts, key=lambda i: (counts[i], i), reverse=True)
+        if after is not None and isinstance(after.key, list) and after.key:
+            mark = (int(after.key[0]), after.item_id or "")
+            ranked = [i for i in ranked if (counts[i], i) < mark]
+        page: list[Doc] = []
+        chunk = max(limit + 1, 50)
+        for start in range(0, min(len(ranked), SCAN_LIMIT), chunk):
+            ids = ranked[start : start + chunk]
+            docs = {
+                d["_id"]: d
+                for d in await self.events.find(event_filter.query({"_id": {"$in": ids}}), _EVENT_HIDDEN).to_list()
+            }
+            page += [docs[i] for i in ids if i in docs and event_filter.accepts(docs[i])]
+            if len(page) > limit:
+                break
         next_cursor = None
-        if len(ranked) > limit:
-            last = page[-1]
-            next_cursor = encode_cursor("fastest", [counts[last["_id"]], last["last_seen"]], last["_id"], as_of)
-        return [e for e in (_listed(d, counts[d["_id"]]) for d in page) if e is not None], next_cursor
+        if len(page) > limit:
+            last = page[limit - 1]
+            next_cursor = encode_cursor("fastest", [counts[last["_id"]]], last["_id"], as_of)
+        return [e for e in (_listed(d, counts[d["_id"]]) for d in page[:limit]) if e is not None], next_cursor
+
+
+# Newest-first lists look at the recent past first: on SecantusDB a range on the indexed time is cheap and a
+# sort over the whole collection is not, and the newest page of a live system is nearly always in the last day.
+_WINDOWS = (timedelta(hours=6), timedelta(days=2), timedelta(days=14), timedelta(days=120))
+_TIME_SORTS = {"last_seen", "first_seen"}
 
 
 async def _scan(
     collection: AsyncCollection[Doc],
-    query_after: Callable[[Cursor | None], Doc],
-    field: str,
-    sort: str,
+    query: Callable[..., Doc],
+    order: tuple[str, str],
     accepts: Callable[[Doc], bool],
     limit: int,
     after: Cursor | None,
     *,
     projection: Doc,
+    windowed: bool = True,
 ) -> tuple[list[Doc], str | None]:
     """Read in (``field``, _id) descending order after ``after`` until ``limit`` + 1 documents pass ``accepts``.
 
-    One more than asked tells whether another page exists without counting.
+    Each step reads a batch either among the documents sharing the position's key (``field == key, _id < id``,
+    an equality) or below it (``field < key``), both index-friendly; time sorts also bound the step from below by a
+    widening window. One more than asked tells whether another page exists without counting.
     """
+    field, sort = order
     found: list[Doc] = []
     scanned = 0
     position = after
+    ties = position is not None and position.item_id is not None
     batch = min(SCAN_LIMIT, max(limit + 1, 50))
+    anchor = position.key if position is not None and isinstance(position.key, datetime) else datetime.now(UTC)
+    floors: list[Any] = [anchor - w for w in _WINDOWS] if windowed and field in _TIME_SORTS else []
+    floors.append(None)
     while scanned < SCAN_LIMIT:
+        clauses: list[Doc] = []
+        if floors[0] is not None and not ties:
+            clauses.append({field: {"$gte": floors[0]}})
+        if position is not None:
+            clauses.append(
+                {field: position.key, "_id": {"$lt": position.item_id}} if ties else {field: {"$lt": position.key}}
+            )
         docs = (
-            await collection.find(query_after(position), projection)
+            await collection.find(query(*clauses), projection)
             .sort([(field, DESCENDING), ("_id", DESCENDING)])
             .limit(batch)
             .to_list()
@@ -236,9 +261,18 @@ async def _scan(
                 if len(found) > limit:
                     last = found[limit - 1]
                     return found[:limit], encode_cursor(sort, last.get(field), last["_id"])
-        if len(docs) < batch:
+        if docs:
+            position = Cursor(sort, docs[-1].get(field), docs[-1]["_id"])
+        if len(docs) == batch:
+            ties = True  # go on from the last document: first the rest of its key, then below it
+            # Many documents failed the checks made here: read more at a time (each query has a fixed cost).
+            batch = min(MAX_BATCH, batch * 2)
+        elif ties:
+            ties = False  # no more documents share the key: read below it
+        elif len(floors) > 1:
+            floors.pop(0)  # the window is read out: widen it
+        else:
             return found, None
-        position = Cursor(sort, docs[-1].get(field), docs[-1]["_id"])
     # The scan bound was reached with room left on the page: continue after the last document read.
     assert position is not None
     return found, encode_cursor(sort, position.key, position.item_id or "")
