@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -10,8 +9,8 @@ import pytest
 
 from wirewatch.api.event_filters import Near, parse_near
 from wirewatch.api.limits import WriteRateLimiter
+from wirewatch.api.query_shape import flatten
 from wirewatch.api.timeline import build_timeline
-from wirewatch.contracts import distance_km
 
 
 def test_parse_near() -> None:
@@ -26,33 +25,34 @@ def test_parse_near() -> None:
             parse_near(bad)
 
 
-def _inside(box: dict[str, object], lat: float, lon: float) -> bool:
-    """Evaluate the bounding-box filter the way MongoDB would for one place."""
-    if "$or" in box:
-        return any(_inside(part, lat, lon) for part in box["$or"])  # type: ignore[attr-defined]
-    element = box["places"]["$elemMatch"]  # type: ignore[index]
-    for field, value in (("lat", lat), ("lon", lon)):
-        bounds = element.get(field)
-        if bounds and not bounds["$gte"] <= value <= bounds["$lte"]:
-            return False
-    return True
+def test_the_latitude_band_holds_the_circle() -> None:
+    band = Near(39.8, 46.75, 111.2).latitudes()
+    assert band["$gte"] == pytest.approx(38.8, abs=0.01)
+    assert band["$lte"] == pytest.approx(40.8, abs=0.01)
+    assert Near(89.5, 0, 500).latitudes()["$lte"] == 90.0
+    # across the antimeridian the exact check decides
+    assert Near(-16.0, -179.5, 500).contains({"places": [{"lat": -18.14, "lon": 178.44}]})
 
 
-@pytest.mark.parametrize(
-    ("lat", "lon", "km"),
-    [(39.8, 46.75, 100), (-16.0, -179.5, 500), (10.0, 179.9, 300), (88.5, 0.0, 400), (0, 0, 15000)],
-)
-def test_the_bounding_box_holds_the_whole_circle(lat: float, lon: float, km: float) -> None:
-    near = Near(lat, lon, km)
-    box = near.bounding_box()
-    # Points all around the centre, out past the edge: every one inside the circle must pass the prefilter.
-    for degrees in range(0, 360, 10):
-        bearing = math.radians(degrees)
-        for step in range(1, 200):
-            candidate_lat = max(-90.0, min(90.0, lat + (step / 100) * (km / 111.2) * math.cos(bearing)))
-            candidate_lon = ((lon + (step / 100) * (km / 50) * math.sin(bearing) + 180) % 360) - 180
-            if distance_km(lat, lon, candidate_lat, candidate_lon) <= km:
-                assert _inside(box, candidate_lat, candidate_lon), (candidate_lat, candidate_lon)
+def test_flatten_keeps_queries_flat() -> None:
+    t1, t2 = datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 1, 2, tzinfo=UTC)
+    flat = flatten(
+        [
+            {"status": {"$ne": "merged"}},
+            {"last_seen": {"$gte": t1}},
+            {"last_seen": {"$lt": t2}},
+            {"last_seen": {"$gte": t2 - timedelta(hours=1)}},
+            {"$or": [{"a": 1}, {"b": 1}]},
+            {"$or": [{"c": 1}, {"d": 1}]},
+        ]
+    )
+    assert flat == {
+        "status": {"$ne": "merged"},
+        "last_seen": {"$gte": t2 - timedelta(hours=1), "$lt": t2},
+        "$or": [{"a": 1}, {"b": 1}],
+        "$and": [{"$or": [{"c": 1}, {"d": 1}]}],
+    }
+    assert flatten([{"x": 1}, {"x": 2}]) == {"x": 1, "$and": [{"x": 2}]}
 
 
 def test_the_circle_is_exact_after_the_box() -> None:

@@ -1,12 +1,11 @@
-"""What ``GET /v1/events`` can filter on, as one MongoDB query plus a check the database cannot do (distance).
+"""What ``GET /v1/events`` can filter on: one flat MongoDB query (``query_shape``) plus checks per candidate.
 
-Everything but the distance is an indexable equality or range, kept flat (``query_shape``). ``near`` is the
-circle's latitude band on the indexed ``places.lat`` first (a cheap superset; :meth:`Near.bounding_box` is the full
-box, for MongoDB-only callers), then the exact great-circle distance of each candidate in Python. Keywords and
-entities use the event's ``search_terms`` (:func:`wirewatch.contracts.search_terms`, folded words and whole names,
-multikey-indexed): one term narrows the candidates through the index, the rest are checked per candidate. An event
-written before it had ``search_terms`` is matched by its ``keywords`` / ``entities`` exactly instead, so no event
-becomes unfindable while the field is rolled out.
+``near`` is the circle's latitude band on the indexed ``places.lat`` (a cheap superset; longitude is left to the
+exact check, which also handles the antimeridian and the poles), then the great-circle distance of each candidate
+in Python. Keywords and entities use the event's ``search_terms`` (:func:`wirewatch.contracts.search_terms`,
+folded words and whole names, multikey-indexed): one term narrows the candidates through the index, the rest are
+checked per candidate. An event written before it had ``search_terms`` is matched by its ``keywords`` /
+``entities`` exactly instead, so no event becomes unfindable while the field is rolled out.
 """
 
 from __future__ import annotations
@@ -29,32 +28,6 @@ class Near:
     lat: float
     lon: float
     radius_km: float
-
-    def bounding_box(self) -> dict[str, Any]:
-        """A filter on ``places`` elements inside the box around the circle (the antimeridian and poles included)."""
-        dlat = self.radius_km / KM_PER_DEGREE
-        south, north = max(-90.0, self.lat - dlat), min(90.0, self.lat + dlat)
-        element: dict[str, Any] = {"lat": {"$gte": south, "$lte": north}}
-        # Near a pole every longitude is within reach; elsewhere the box widens with 1/cos(latitude).
-        widest = max(abs(south), abs(north))
-        if widest < 89.0:
-            dlon = dlat / math.cos(math.radians(widest))
-            west, east = self.lon - dlon, self.lon + dlon
-            if dlon >= 180.0:
-                pass
-            elif west < -180.0 or east > 180.0:
-                # Crosses the antimeridian: two longitude ranges.
-                west_range = {"$gte": west + 360.0 if west < -180.0 else west, "$lte": 180.0}
-                east_range = {"$gte": -180.0, "$lte": east - 360.0 if east > 180.0 else east}
-                return {
-                    "$or": [
-                        {"places": {"$elemMatch": {**element, "lon": west_range}}},
-                        {"places": {"$elemMatch": {**element, "lon": east_range}}},
-                    ]
-                }
-            else:
-                element["lon"] = {"$gte": west, "$lte": east}
-        return {"places": {"$elemMatch": element}}
 
     def latitudes(self) -> dict[str, float]:
         """The latitude band of the circle: an indexed range (longitude and distance are checked per candidate)."""
