@@ -78,8 +78,7 @@ class ArticleClusterer:
         """Decide and store; returns the change to publish, or None for a stale revision (nothing to do)."""
         article = message.article
         ctx = _Context(message, features_from_enriched(message), copy_signature(article.title, article.text))
-        # One read answers both "did I apply this revision already?" and "is the article in an event?".
-        done, member_of = await self.repository.events_of_article(ctx.key, article.article_id)
+        done = await self.repository.event_applied(ctx.key)
         if done is not None:
             if done.version == 1 and done.founder == article.article_id and (record := done.change_for(ctx.key)):
                 # Our own new event that nobody joined: the earlier attempt may have stopped before it was listed
@@ -87,6 +86,7 @@ class ArticleClusterer:
                 resumed = (EventChanged.model_validate(record["change"]), record, Decision("create", done.event_id))
                 return await self._cluster(ctx, resumed)
             return await self._replay(done, ctx)
+        member_of = await self.repository.event_of_member(article.article_id)
         if member_of is not None:
             if member_of.revision_of(article.article_id) > article.revision:
                 return None  # an older revision arriving late: the newer one already shaped the event

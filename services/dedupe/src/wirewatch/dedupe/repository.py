@@ -51,18 +51,15 @@ class DedupeRepository:
         doc = await self.events.find_one({"_id": event_id})
         return EventState.from_document(doc) if doc else None
 
-    async def events_of_article(self, key: str, article_id: str) -> tuple[EventState | None, EventState | None]:
-        """(the event that applied revision ``key``, the event the article is a member of), in one read."""
-        applied: EventState | None = None
-        member: EventState | None = None
-        query = {"$or": [{"applied": key}, {"members": article_id}], "status": {"$ne": "merged"}}
-        async for doc in self.events.find(query).limit(4):
-            event = EventState.from_document(doc)
-            if key in event.applied:
-                applied = event
-            if article_id in event.members:
-                member = event
-        return applied, member
+    async def event_applied(self, key: str) -> EventState | None:
+        """The event that already applied this article revision (``<article_id>:<revision>``), if any."""
+        # A merge redirect keeps its lists until the survivor has them; the survivor is the answer.
+        doc = await self.events.find_one({"applied": key, "status": {"$ne": "merged"}})
+        return EventState.from_document(doc) if doc else None
+
+    async def event_of_member(self, article_id: str) -> EventState | None:
+        doc = await self.events.find_one({"members": article_id, "status": {"$ne": "merged"}})
+        return EventState.from_document(doc) if doc else None
 
     async def candidates(
         self, features: ArticleFeatures, *, window: timedelta, limit: int, exclude: str
