@@ -40,6 +40,8 @@ _PUBLISHED_META = (
 _LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][a-zA-Z0-9]+)*$")
 _EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 
+_log = logging.getLogger("wirewatch.ingest.extraction")
+
 
 @dataclass(frozen=True, slots=True)
 class ExtractedPage:
@@ -161,14 +163,19 @@ def extract_page(html: bytes | str, url: str | None = None) -> ExtractedPage:
     lang = declared_language(tree)
     published = declared_published_at(tree, now)
     title = declared_title(tree)
-    document = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        favor_precision=True,
-        include_comments=False,
-        with_metadata=True,
-        config=_CONFIG,
-    )
+    try:
+        document = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            favor_precision=True,
+            include_comments=False,
+            with_metadata=True,
+            config=_CONFIG,
+        )
+    except Exception:  # noqa: BLE001 - trafilatura/htmldate/lxml assert on some malformed trees (e.g. <svg><foreignObject><html>)
+        # What the head declared is still worth keeping; the body is then empty and the caller records why.
+        _log.warning("article extraction failed on a malformed page", exc_info=True, extra={"url": url})
+        document = None
     if document is None or isinstance(document, dict):
         return ExtractedPage(title=title, lang=lang, canonical_url=canonical, published_at=published)
     return ExtractedPage(
