@@ -191,6 +191,11 @@ async def test_articles_become_events_and_signed_webhooks(
         assert "AZ" in event["countries"]
         assert sorted(article["id"] for article in event["articles"]) == sorted([seed_id, second_id])
         assert any(in_karabakh(place) for place in event["places"]), event["places"]
+        assert event["languages"] == ["en"]
+        # Keyword search works on the embedded database too (terms the dedupe service indexes on the event).
+        found = (await api.get("/v1/events", params={"q": "Stepanakert"})).json()["events"]
+        assert [e["event_id"] for e in found] == [event_id]
+        assert (await api.get("/v1/events", params={"q": "ferry"})).json()["events"][0]["event_id"] != event_id
 
         listed = (await api.get("/v1/events")).json()["events"]
         assert {e["event_id"] for e in listed} == {event_id, unrelated_doc["dedupe"]["event_id"]}

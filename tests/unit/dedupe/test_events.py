@@ -54,3 +54,24 @@ def test_changed_fields_of_a_new_event_list_everything():
     fields = changed_fields(None, snap)
     assert "title" in fields
     assert "event_id" not in fields
+
+
+def _in_language(message, lang):
+    return message.model_copy(update={"enrichment": message.enrichment.model_copy(update={"lang": lang})})
+
+
+def test_languages_are_counted_most_common_first_and_survive_storage():
+    event = EventState.found(features_from_enriched(_in_language(tasnim(), "en")))
+    event = event.with_article(features_from_enriched(_in_language(reuters(), "es")))
+    event = event.with_article(features_from_enriched(_in_language(reuters("r2"), "es")))
+    event = event.with_article(features_from_enriched(_in_language(reuters("r3"), None)))
+    assert event.snapshot().languages == ["es", "en"]
+    assert EventState.from_document(event.to_document()).snapshot().languages == ["es", "en"]
+
+
+def test_the_stored_document_carries_search_terms_for_keyword_search():
+    doc = EventState.found(features_from_enriched(tasnim())).to_document()
+    assert "stepanakert" in doc["search_terms"]  # a place name
+    assert "azerbaijan" in doc["search_terms"]  # an entity and a title word
+    # Derived, not state: reading the document back ignores it, and the next write rebuilds it.
+    assert EventState.from_document(doc).to_document()["search_terms"] == doc["search_terms"]

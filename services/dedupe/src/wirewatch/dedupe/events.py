@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from wirewatch.contracts import UNKNOWN_CATEGORY, EventSnapshot, EventType, Place
+from wirewatch.contracts import UNKNOWN_CATEGORY, EventSnapshot, EventType, Place, search_terms
 
 from .features import ArticleFeatures, place_key
 from .terms import key_terms, top_terms
@@ -76,6 +76,7 @@ class EventState:
     keyword_counts: Counts = field(default_factory=dict)
     country_counts: Counts = field(default_factory=dict)
     place_counts: Counts = field(default_factory=dict)
+    language_counts: Counts = field(default_factory=dict)
     places: dict[str, dict[str, Any]] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
     article_ids: tuple[str, ...] = ()
@@ -116,6 +117,7 @@ class EventState:
             actors=ranked(self.actor_counts)[:SNAPSHOT_ACTORS],
             entities=ranked(self.entity_counts)[:SNAPSHOT_ENTITIES],
             keywords=ranked(self.keyword_counts)[:SNAPSHOT_KEYWORDS],
+            languages=ranked(self.language_counts),
             first_seen=self.first_seen,
             last_seen=self.last_seen,
             article_count=self.article_count,
@@ -169,6 +171,7 @@ class EventState:
             keyword_counts=_add(self.keyword_counts, features.keywords),
             country_counts=_add(self.country_counts, features.countries),
             place_counts=_add(self.place_counts, features.place_keys),
+            language_counts=_add(self.language_counts, (features.lang,) if features.lang else ()),
             places={**{place_key(p): p.model_dump(mode="json") for p in features.places}, **self.places},
             sources=self.sources
             + ((features.source,) if features.source and features.source not in self.sources else ()),
@@ -223,6 +226,11 @@ class EventState:
     def to_document(self) -> dict[str, Any]:
         """The ``events`` document: snapshot fields (validating as EventSnapshot) plus internal fields."""
         doc = self.snapshot().model_dump(mode="python", exclude={"event_id"})
+        # Keyword search in the api reads this multikey field (no text index exists on the embedded database).
+        # It is rebuilt here because every change rewrites the whole document.
+        doc["search_terms"] = search_terms(
+            doc["title"], doc["keywords"], [*doc["entities"], *doc["actors"]], [p["name"] for p in doc["places"]]
+        )
         doc.update(
             _id=self.event_id,
             founder=self.founder,
@@ -233,6 +241,7 @@ class EventState:
             keyword_counts=_pairs(self.keyword_counts),
             country_counts=_pairs(self.country_counts),
             place_counts=_pairs(self.place_counts),
+            language_counts=_pairs(self.language_counts),
             place_records=_pairs(self.places),
             sources=list(self.sources),
             members=list(self.members),
@@ -266,6 +275,7 @@ class EventState:
             keyword_counts=pairs("keyword_counts"),
             country_counts=pairs("country_counts"),
             place_counts=pairs("place_counts"),
+            language_counts=pairs("language_counts"),
             places=pairs("place_records"),
             sources=tuple(doc.get("sources") or ()),
             article_ids=tuple(doc.get("article_ids") or ()),

@@ -27,6 +27,7 @@ class ArticleFeatures:
     terms: dict[str, float]
     at: datetime
     source: str | None = None
+    lang: str | None = None  # ISO 639-1, from enrichment (detected) or the submission
     entities: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
@@ -106,6 +107,7 @@ def features_from_enriched(message: ArticleEnriched) -> ArticleFeatures:
         terms=term_vector(article.title, article.text),
         at=article_time(article.published_at, article.ingested_at),
         source=(article.source or "").strip().lower() or None,
+        lang=(enrichment.lang or article.lang or "").strip().lower()[:2] or None,
         entities=_entities(enrichment, article.title, article.text),
         actors=tuple(dict.fromkeys(entity_name(a) for a in enrichment.actors if a.strip())),
         keywords=tuple(dict.fromkeys(k.strip().lower() for k in enrichment.keywords if k.strip())),

@@ -61,6 +61,7 @@ def absorb(survivor: EventState, absorbed: EventState) -> EventState:
         keyword_counts=_summed(survivor.keyword_counts, absorbed.keyword_counts),
         country_counts=_summed(survivor.country_counts, absorbed.country_counts),
         place_counts=_summed(survivor.place_counts, absorbed.place_counts),
+        language_counts=_summed(survivor.language_counts, absorbed.language_counts),
         places={**absorbed.places, **survivor.places},
         sources=survivor.sources + tuple(s for s in absorbed.sources if s not in survivor.sources),
         article_ids=(*survivor.article_ids, *[a for a in absorbed.article_ids if a not in survivor.article_ids])[
