@@ -1,4 +1,4 @@
-from wirewatch.contracts import EventSnapshot
+from wirewatch.contracts import ArticleEnriched, EventSnapshot
 from wirewatch.dedupe.events import EventState, changed_fields, event_id_for
 from wirewatch.dedupe.features import features_from_enriched
 
@@ -56,7 +56,7 @@ def test_changed_fields_of_a_new_event_list_everything():
     assert "event_id" not in fields
 
 
-def _in_language(message, lang):
+def _in_language(message: ArticleEnriched, lang: str | None) -> ArticleEnriched:
     return message.model_copy(update={"enrichment": message.enrichment.model_copy(update={"lang": lang})})
 
 
