@@ -8,32 +8,22 @@ listing prints the cursor when there is more). ``--json`` prints the api's answe
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 from .api_client import DEFAULT_API_URL, ApiClient, ApiError
 from .event_views import article_panel, articles_table, event_panel, event_tables
+from .options import EXIT_USAGE, ApiUrl, AsJson, Token, fail_api
 from .rendering import events_table, print_json
 
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_UNAVAILABLE = 3
 SORTS = ("newest", "biggest", "fastest")
 PAGE_MAX = 200
 
 events_app = typer.Typer(no_args_is_help=True, help="Events, through the api.")
 articles_app = typer.Typer(no_args_is_help=True, help="Stored articles, through the api.")
 
-ApiUrl = Annotated[str, typer.Option("--api-url", envvar="WIREWATCH_API_URL", help="Base URL of the api.")]
-Token = Annotated[
-    str | None,
-    typer.Option(
-        "--token", envvar="WIREWATCH_API_TOKEN", help="Bearer token (reads may need one).", show_default=False
-    ),
-]
-AsJson = Annotated[bool, typer.Option("--json", help="Print the api's JSON for scripts instead of tables.")]
 Since = Annotated[str | None, typer.Option("--since", help="ISO 8601 time, inclusive (UTC without an offset).")]
 Until = Annotated[str | None, typer.Option("--until", help="ISO 8601 time, exclusive.")]
 Countries = Annotated[list[str] | None, typer.Option("--country", "-c", help="ISO country code; repeatable.")]
@@ -45,11 +35,6 @@ Query = Annotated[str | None, typer.Option("--query", "-q", help="Words that mus
 Languages = Annotated[list[str] | None, typer.Option("--language", help="ISO 639-1 code; repeatable.")]
 Limit = Annotated[int, typer.Option("--limit", "-n", min=1, max=100_000, help="How many to show (pages followed).")]
 CursorOpt = Annotated[str | None, typer.Option("--cursor", help="Continue after an earlier listing (its cursor).")]
-
-
-def _fail(exc: ApiError) -> NoReturn:
-    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {exc}", highlight=False)
-    raise typer.Exit(EXIT_FAILED if exc.status_code is not None else EXIT_UNAVAILABLE)
 
 
 def collect(
@@ -120,7 +105,7 @@ def events_list(
         with ApiClient(api_url, token=token) as api:
             events, next_cursor = collect(api.events_page, "events", params, limit)
     except ApiError as exc:
-        _fail(exc)
+        fail_api(exc)
     if as_json:
         print_json({"events": events, "next_cursor": next_cursor})
         return
@@ -141,7 +126,7 @@ def events_show(
         with ApiClient(api_url, token=token) as api:
             event = api.get_event(event_id)
     except ApiError as exc:
-        _fail(exc)
+        fail_api(exc)
     if as_json:
         print_json(event)
         return
@@ -197,7 +182,7 @@ def articles_list(
         with ApiClient(api_url, token=token) as api:
             articles, next_cursor = collect(api.articles_page, "articles", params, limit)
     except ApiError as exc:
-        _fail(exc)
+        fail_api(exc)
     if as_json:
         print_json({"articles": articles, "next_cursor": next_cursor})
         return
@@ -219,7 +204,7 @@ def articles_show(
         with ApiClient(api_url, token=token) as api:
             article = api.get_article(article_id)
     except ApiError as exc:
-        _fail(exc)
+        fail_api(exc)
     if as_json:
         print_json(article)
         return

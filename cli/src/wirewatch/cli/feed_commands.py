@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from rich import box
@@ -12,24 +12,10 @@ from rich.console import Console
 from rich.table import Table
 
 from .api_client import DEFAULT_API_URL, ApiClient, ApiError
+from .options import ApiUrl, AsJson, Token, fail_api
 from .rendering import print_json
 
 feeds_app = typer.Typer(no_args_is_help=True, help="News feeds ingest polls, and their health, through the api.")
-
-ApiUrl = Annotated[str, typer.Option("--api-url", envvar="WIREWATCH_API_URL", help="Base URL of the api.")]
-Token = Annotated[
-    str | None,
-    typer.Option("--token", envvar="WIREWATCH_API_TOKEN", help="Bearer token for writes.", show_default=False),
-]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
-
-EXIT_FAILED = 1
-EXIT_UNAVAILABLE = 3
-
-
-def _fail(exc: ApiError) -> NoReturn:
-    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {exc}", highlight=False)
-    raise typer.Exit(EXIT_FAILED if exc.status_code is not None else EXIT_UNAVAILABLE)
 
 
 def feed_state(feed: Mapping[str, Any]) -> str:
@@ -138,7 +124,7 @@ def add(
         with ApiClient(api_url, token=token) as api:
             feed = api.add_feed(url, interval_seconds=interval, source_name=source_name)
     except ApiError as exc:
-        _fail(exc)
+        fail_api(exc)
     if as_json:
         print_json(feed)
     else:
@@ -152,7 +138,7 @@ def list_(api_url: ApiUrl = DEFAULT_API_URL, as_json: AsJson = False) -> None:
         with ApiClient(api_url) as api:
             feeds = api.list_feeds()
     except ApiError as exc:
-        _fail(exc)
+        fail_api(exc)
     if as_json:
         print_json([{k: v for k, v in feed.items() if k != "health"} for feed in feeds])
     else:
@@ -170,7 +156,7 @@ def remove(
         with ApiClient(api_url, token=token) as api:
             api.remove_feed(feed_id)
     except ApiError as exc:
-        _fail(exc)
+        fail_api(exc)
     Console().print(f"removed feed {feed_id}", highlight=False)
 
 
@@ -185,7 +171,7 @@ def status(
         with ApiClient(api_url) as api:
             feeds = [api.get_feed(feed_id)] if feed_id else api.list_feeds()
     except ApiError as exc:
-        _fail(exc)
+        fail_api(exc)
     if as_json:
         print_json([{**feed, "state": feed_state(feed)} for feed in feeds])
         return

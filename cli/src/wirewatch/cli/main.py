@@ -11,7 +11,7 @@ import contextlib
 import signal
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -24,14 +24,12 @@ from .eval_commands import eval_app
 from .event_commands import articles_app, events_app
 from .feed_commands import feeds_app
 from .ingest_command import run_ingest
+from .options import EXIT_FAILED, EXIT_UNAVAILABLE, fail
 from .rendering import message_json, message_text
 from .stack import SERVICES, ports_from_env
 from .status import status as status_command
 from .subscription_commands import subscriptions_app
 from .tail import tail as tail_subject
-
-EXIT_FAILED = 1
-EXIT_UNAVAILABLE = 3
 
 app = typer.Typer(no_args_is_help=True, help="wirewatch: news articles in, deduplicated and enriched events out.")
 app.add_typer(subscriptions_app, name="subscriptions")
@@ -52,11 +50,6 @@ def _out() -> Console:
 
 def _err() -> Console:
     return Console(stderr=True, soft_wrap=True)
-
-
-def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
-    _err().print(f"[bold red]error:[/] {message}", highlight=False)
-    raise typer.Exit(code)
 
 
 @app.command()
@@ -86,7 +79,7 @@ def dev(
     """
     unknown = sorted(set(service or []) - set(SERVICES))
     if unknown:
-        _fail(f"unknown service(s): {', '.join(unknown)}; known: {', '.join(SERVICES)}", 2)
+        fail(f"unknown service(s): {', '.join(unknown)}; known: {', '.join(SERVICES)}", 2)
     options = DevOptions(
         state_dir, demo, nats_url, mongo_url, mongo_db, ports_from_env(), tuple(service or ()) or None, demo_pace
     )
@@ -157,7 +150,7 @@ def tail(
     try:
         code = asyncio.run(run())
     except BusUnavailableError as exc:
-        _fail(str(exc), EXIT_UNAVAILABLE)
+        fail(str(exc), EXIT_UNAVAILABLE)
     except Exception as exc:  # noqa: BLE001 - e.g. an invalid subject; say what nats-py said
-        _fail(f"{type(exc).__name__}: {exc}")
+        fail(f"{type(exc).__name__}: {exc}")
     raise typer.Exit(code)

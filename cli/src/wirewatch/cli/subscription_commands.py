@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from rich import box
@@ -11,38 +11,19 @@ from rich.console import Console
 from rich.table import Table
 
 from .api_client import DEFAULT_API_URL, ApiClient, ApiError
+from .options import ApiUrl, AsJson, Token, fail_api, usage
 from .rendering import print_json, subscriptions_table
 
 subscriptions_app = typer.Typer(
     no_args_is_help=True, help="Subscriptions (webhooks or NATS subjects), deliveries and replays, through the api."
 )
 
-ApiUrl = Annotated[str, typer.Option("--api-url", envvar="WIREWATCH_API_URL", help="Base URL of the api.")]
-Token = Annotated[
-    str | None,
-    typer.Option("--token", envvar="WIREWATCH_API_TOKEN", help="Bearer token for writes.", show_default=False),
-]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 Repeatable = Annotated[list[str] | None, typer.Option(help="Repeatable.")]
 SubscriptionId = Annotated[str, typer.Argument(help="The subscription's id (sub_...).")]
-
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_UNAVAILABLE = 3
 
 
 def _out() -> Console:
     return Console()
-
-
-def _fail(exc: ApiError) -> NoReturn:
-    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {exc}", highlight=False)
-    raise typer.Exit(EXIT_FAILED if exc.status_code is not None else EXIT_UNAVAILABLE)
-
-
-def _usage(message: str) -> NoReturn:
-    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {message}", highlight=False)
-    raise typer.Exit(EXIT_USAGE)
 
 
 def parse_near(value: str) -> dict[str, float]:
@@ -120,7 +101,7 @@ def add(
 ) -> None:
     """Subscribe a webhook (or a NATS subject) to events; every filter given must pass, any value of one is enough."""
     if (url is None) == (nats_target is None):
-        _usage("give exactly one target: --url URL or --nats-target NAME")
+        usage("give exactly one target: --url URL or --nats-target NAME")
     try:
         filters = filters_from_options(
             {
@@ -137,7 +118,7 @@ def add(
             }
         )
     except ValueError as exc:
-        _usage(str(exc))
+        usage(str(exc))
     body: dict[str, Any] = {"filters": filters}
     body |= {"webhook_url": url} if url is not None else {"nats_target": nats_target}
     if name:
@@ -146,7 +127,7 @@ def add(
         with ApiClient(api_url, token=token) as api:
             created = api.create_subscription(body)
     except ApiError as exc:
-        _fail(exc)
+        fail_api(exc)
     if as_json:
         print_json(created)
         return
@@ -165,7 +146,7 @@ def list_(api_url: ApiUrl = DEFAULT_API_URL, token: Token = None, as_json: AsJso
         with ApiClient(api_url, token=token) as api:
             subscriptions = api.list_subscriptions()
     except ApiError as exc:
-        _fail(exc)
+        fail_api(exc)
     if as_json:
         print_json([{k: v for k, v in sub.items() if k != "secret"} for sub in subscriptions])
     else:
@@ -179,7 +160,7 @@ def show(subscription_id: SubscriptionId, api_url: ApiUrl = DEFAULT_API_URL) -> 
         with ApiClient(api_url) as api:
             print_json(api.get_subscription(subscription_id))
     except ApiError as exc:
-        _fail(exc)
+        fail_api(exc)
 
 
 @subscriptions_app.command("remove")
@@ -189,7 +170,7 @@ def remove(subscription_id: SubscriptionId, api_url: ApiUrl = DEFAULT_API_URL, t
         with ApiClient(api_url, token=token) as api:
             api.remove_subscription(subscription_id)
     except ApiError as exc:
-        _fail(exc)
+        fail_api(exc)
     _out().print(f"removed subscription {subscription_id}", highlight=False)
 
 
@@ -208,7 +189,7 @@ def rotate_secret(
         with ApiClient(api_url, token=token) as api:
             rotated = api.rotate_secret(subscription_id, overlap)
     except ApiError as exc:
-        _fail(exc)
+        fail_api(exc)
     if as_json:
         print_json(rotated)
         return
@@ -227,7 +208,7 @@ def enable(subscription_id: SubscriptionId, api_url: ApiUrl = DEFAULT_API_URL, t
         with ApiClient(api_url, token=token) as api:
             api.enable_subscription(subscription_id)
     except ApiError as exc:
-        _fail(exc)
+        fail_api(exc)
     _out().print(f"enabled subscription {subscription_id}", highlight=False)
 
 
@@ -246,7 +227,7 @@ def deliveries(
         with ApiClient(api_url) as api:
             found = api.list_deliveries(subscription_id, status=status, limit=limit)
     except ApiError as exc:
-        _fail(exc)
+        fail_api(exc)
     if as_json:
         print_json(found)
     else:
@@ -268,9 +249,9 @@ def replay(
 ) -> None:
     """Send again: every matching event since a time, or one delivery. Webhook ids stay the same (receivers dedupe)."""
     if delivery is None and (subscription_id is None or since is None):
-        _usage("give SUBSCRIPTION_ID --since TIME, or --delivery WEBHOOK_ID")
+        usage("give SUBSCRIPTION_ID --since TIME, or --delivery WEBHOOK_ID")
     if delivery is not None and (subscription_id is not None or since is not None):
-        _usage("--delivery replays one delivery; it takes no subscription id or --since")
+        usage("--delivery replays one delivery; it takes no subscription id or --since")
     try:
         with ApiClient(api_url, token=token) as api:
             if delivery is not None:
@@ -280,7 +261,7 @@ def replay(
                 assert since is not None
                 accepted = api.replay_since(subscription_id, since)
     except ApiError as exc:
-        _fail(exc)
+        fail_api(exc)
     if as_json:
         print_json(accepted)
         return
