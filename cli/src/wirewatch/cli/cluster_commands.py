@@ -16,6 +16,7 @@ from typing import Annotated, TextIO
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from wirewatch.dedupe.batch import EnrichMany, cluster_batch, in_time_order, read_articles
@@ -51,12 +52,22 @@ def _report(errors: list[str]) -> None:
         _err().print(f"[yellow]skipped[/] {message}", highlight=False)
 
 
-def write_assignments(lines: list[str], out: TextIO, *, titles_only: bool, enrich_many: EnrichMany | None) -> list[str]:
+def write_assignments(
+    lines: list[str],
+    out: TextIO,
+    *,
+    titles_only: bool,
+    enrich_many: EnrichMany | None,
+    progress: Progress | None = None,
+) -> list[str]:
     """Cluster ``lines`` into ``out``; returns the bad-line messages."""
     errors: list[str] = []
     articles = in_time_order(read_articles(lines, errors))
+    task = progress.add_task("clustering", total=len(articles)) if progress is not None else None
     for assignment in cluster_batch(articles, titles_only=titles_only, enrich_many=enrich_many):
         out.write(json.dumps(assignment.as_json(), ensure_ascii=False) + "\n")
+        if progress is not None and task is not None:
+            progress.advance(task)
     return errors
 
 
@@ -69,11 +80,18 @@ def cluster(
     """Group articles into events (and copies) with the dedupe service's algorithm; one {id, event_id} a line."""
     lines = _lines(path)
     enrich_many = _enricher(enrich)
-    if out is None:
-        errors = write_assignments(lines, sys.stdout, titles_only=titles_only, enrich_many=enrich_many)
-    else:
-        with out.open("w", encoding="utf-8") as sink:
-            errors = write_assignments(lines, sink, titles_only=titles_only, enrich_many=enrich_many)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    # On stderr and transient, so the JSONL on stdout stays clean for the next command in a pipe.
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        if out is None:
+            errors = write_assignments(
+                lines, sys.stdout, titles_only=titles_only, enrich_many=enrich_many, progress=progress
+            )
+        else:
+            with out.open("w", encoding="utf-8") as sink:
+                errors = write_assignments(
+                    lines, sink, titles_only=titles_only, enrich_many=enrich_many, progress=progress
+                )
     _report(errors)
     if errors:
         raise typer.Exit(1)
