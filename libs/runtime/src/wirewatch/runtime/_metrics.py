@@ -1,19 +1,20 @@
-"""The hop metrics every service exposes; each name is declared once here with its type and meaning."""
+"""The hop metrics every service exposes; names, help and labels come from the metric catalogue."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Histogram
 
-# Latency buckets from 1 ms to 60 s: hops are milliseconds, a retried message takes seconds.
-LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+from .metric_catalogue import LATENCY_BUCKETS, counter, histogram
+
+__all__ = ["LATENCY_BUCKETS", "OUTCOMES", "HopMetrics"]
 
 OUTCOMES = ("ok", "retried", "dead_lettered", "rejected")
 
 
 class HopMetrics:
-    """Per-service metrics of the consume -> process -> publish hop.
+    """Per-service metrics of the consume -> process -> publish hop (names and help in the metric catalogue).
 
     Labels are low-cardinality by construction: ``service`` and ``outcome`` come from fixed sets.
     """
@@ -21,37 +22,15 @@ class HopMetrics:
     def __init__(self, registry: CollectorRegistry, service: str) -> None:
         self.service = service
         # Counter: messages a service finished with, by outcome (ok, retried, dead_lettered, rejected).
-        self.messages = Counter(
-            "wirewatch_messages", "Messages handled, by outcome", ["service", "outcome"], registry=registry
-        )
+        self.messages = counter("wirewatch_messages", registry)
         # Histogram: seconds spent in the handler (decode, work, DB writes, publish).
-        self.processing = Histogram(
-            "wirewatch_processing_seconds",
-            "Time to process one message",
-            ["service"],
-            buckets=LATENCY_BUCKETS,
-            registry=registry,
-        )
+        self.processing = histogram("wirewatch_processing_seconds", registry)
         # Histogram: seconds from the message being stored in JetStream to this service picking it up.
-        self.hop_latency = Histogram(
-            "wirewatch_hop_latency_seconds",
-            "Publish-to-consume latency of the incoming hop",
-            ["service"],
-            buckets=LATENCY_BUCKETS,
-            registry=registry,
-        )
+        self.hop_latency = histogram("wirewatch_hop_latency_seconds", registry)
         # Histogram: seconds from the article's ingest to this service finishing with it.
-        self.end_to_end = Histogram(
-            "wirewatch_end_to_end_latency_seconds",
-            "Latency since the article was ingested, measured when this service finishes",
-            ["service"],
-            buckets=LATENCY_BUCKETS,
-            registry=registry,
-        )
+        self.end_to_end = histogram("wirewatch_end_to_end_latency_seconds", registry)
         # Counter: messages sent to the dead letters, by why (invalid payload or repeated failure).
-        self.dead_letters = Counter(
-            "wirewatch_dead_letters", "Messages dead-lettered", ["service", "reason"], registry=registry
-        )
+        self.dead_letters = counter("wirewatch_dead_letters", registry)
         for outcome in OUTCOMES:
             self.messages.labels(service, outcome)
 

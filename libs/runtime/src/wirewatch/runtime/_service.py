@@ -19,10 +19,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from wirewatch.contracts import ALL_STREAMS
+
 from ._broker import make_broker
 from ._consumer import ConsumerPolicy, Delivery, consume
 from ._metrics import HopMetrics
 from ._mongo import make_mongo_client
+from ._pipeline_gauges import ConsumerLag, DatabaseLatency
 from ._settings import ServiceSettings
 from ._streams import provision_streams
 
@@ -46,8 +49,11 @@ class Service:
         self.registry = CollectorRegistry()
         self.metrics = HopMetrics(self.registry, name)
         self.broker: NatsBroker = make_broker(settings.nats_url, service=name, registry=self.registry)
-        self.mongo = make_mongo_client(settings.mongo_url, app_name=f"wirewatch-{name}")
+        self.mongo = make_mongo_client(
+            settings.mongo_url, app_name=f"wirewatch-{name}", listeners=[DatabaseLatency(self.registry, name)]
+        )
         self.db: AsyncDatabase[dict[str, Any]] = self.mongo[settings.mongo_db]
+        self.consumer_lag = ConsumerLag(self.registry, name, [stream.name for stream in ALL_STREAMS])
         self.policy = ConsumerPolicy(name, settings.max_deliver, settings.retry_delays)
         self._startup: list[StartupHook] = []
         self._shutdown: list[StartupHook] = []
@@ -79,11 +85,13 @@ class Service:
         for hook in self._startup:
             await hook()
         await self.broker.start()
+        self.consumer_lag.start(lambda: self.broker.connection)
         self.started = True
         log.info("service started", extra={"nats": self.settings.nats_url})
 
     async def stop(self) -> None:
         self.started = False
+        await self.consumer_lag.stop()
         with contextlib.suppress(Exception):
             await self.broker.stop()
         for hook in self._shutdown:

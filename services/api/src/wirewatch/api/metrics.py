@@ -7,31 +7,21 @@ from __future__ import annotations
 
 import time
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from wirewatch.runtime import LATENCY_BUCKETS
+from wirewatch.runtime.metric_catalogue import counter, histogram
 
 
 class ApiMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
         # Counter: HTTP requests answered, by route template, method and status code.
-        self.requests = Counter(
-            "wirewatch_api_requests", "HTTP requests answered", ["route", "method", "status"], registry=registry
-        )
+        self.requests = counter("wirewatch_api_requests", registry)
         # Histogram: seconds from request to the start of the response, by route template.
-        self.latency = Histogram(
-            "wirewatch_api_request_seconds",
-            "Time to answer an HTTP request",
-            ["route"],
-            buckets=LATENCY_BUCKETS,
-            registry=registry,
-        )
+        self.latency = histogram("wirewatch_api_request_seconds", registry)
         # Counter: articles accepted by POST /v1/articles and published to articles.submit.
-        self.articles_accepted = Counter(
-            "wirewatch_api_articles_accepted", "Articles accepted and queued for ingest", registry=registry
-        )
+        self.articles_accepted = counter("wirewatch_api_articles_accepted", registry)
 
 
 class RequestMetricsMiddleware:

@@ -22,10 +22,11 @@ from fastapi.responses import StreamingResponse
 from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription as NatsSubscription
-from prometheus_client import CollectorRegistry, Counter, Gauge
+from prometheus_client import CollectorRegistry
 from pydantic import ValidationError
 
 from wirewatch.contracts import EVENTS_ALL, EventChanged, SubscriptionFilter, matches
+from wirewatch.runtime.metric_catalogue import counter, gauge
 
 from .errors import invalid_parameter, invalid_request
 from .settings import ApiSettings
@@ -59,12 +60,8 @@ class EventHub:
         self._connection = connection
         registry = registry if registry is not None else CollectorRegistry()  # never the process-global one
         # Gauge: stream clients connected now. Counter: clients dropped, by why (slow, shutdown).
-        self._clients_gauge = Gauge(
-            "wirewatch_api_stream_clients", "Clients connected to /v1/stream", registry=registry
-        )
-        self._dropped = Counter(
-            "wirewatch_api_stream_dropped", "Stream clients dropped by the server", ["reason"], registry=registry
-        )
+        self._clients_gauge = gauge("wirewatch_api_stream_clients", registry)
+        self._dropped = counter("wirewatch_api_stream_dropped", registry)
         self._queue_size = queue_size
         self._max_clients = max_clients
         self._listeners: set[Listener] = set()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry
+
+from wirewatch.runtime.metric_catalogue import counter, histogram
 
 DECISIONS = ("create", "join", "duplicate", "revision", "replay", "stale")
 
@@ -10,20 +12,11 @@ DECISIONS = ("create", "join", "duplicate", "revision", "replay", "stale")
 class DedupeMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
         # Counter: articles decided, by decision (create, join, duplicate, revision, replay, stale).
-        self.decisions = Counter(
-            "wirewatch_dedupe_decisions", "Dedupe decisions, by kind", ["decision"], registry=registry
-        )
+        self.decisions = counter("wirewatch_dedupe_decisions", registry)
         # Counter: optimistic-concurrency retries, by kind (version: an event changed under us; creation:
         # another event was created while we searched).
-        self.conflicts = Counter(
-            "wirewatch_dedupe_conflicts", "Concurrency conflicts retried", ["kind"], registry=registry
-        )
+        self.conflicts = counter("wirewatch_dedupe_conflicts", registry)
         # Histogram: candidate events scored for one article (cost of clustering; should stay flat as events grow).
-        self.candidates = Histogram(
-            "wirewatch_dedupe_candidates",
-            "Candidate events scored per article",
-            buckets=(0, 1, 2, 5, 10, 20, 50, 100, 200),
-            registry=registry,
-        )
+        self.candidates = histogram("wirewatch_dedupe_candidates", registry, (0, 1, 2, 5, 10, 20, 50, 100, 200))
         for decision in DECISIONS:
             self.decisions.labels(decision)

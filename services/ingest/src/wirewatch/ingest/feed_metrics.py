@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry
 
 from wirewatch.contracts import FetchOutcome
+from wirewatch.runtime.metric_catalogue import counter, gauge, histogram
 
 OUTCOMES: tuple[FetchOutcome, ...] = (
     "ok",
@@ -25,20 +26,17 @@ ITEM_KINDS = ("new", "seen", "skipped")
 class FeedMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
         # Counter: feed fetches, by how they ended (see FetchOutcome).
-        self.fetches = Counter("wirewatch_feed_fetches", "Feed fetches, by outcome", ["outcome"], registry=registry)
+        self.fetches = counter("wirewatch_feed_fetches", registry)
         # Counter: body bytes received from feeds (after decompression, as parsed).
-        self.bytes = Counter("wirewatch_feed_bytes", "Feed body bytes received", registry=registry)
+        self.bytes = counter("wirewatch_feed_bytes", registry)
         # Counter: feed items, by kind: new (published), seen (published before), skipped (no title and no link).
-        self.items = Counter("wirewatch_feed_items", "Feed items, by kind", ["kind"], registry=registry)
+        self.items = counter("wirewatch_feed_items", registry)
         # Histogram: seconds one poll took (fetch + parse + publish), waiting for a slot excluded.
-        self.poll_seconds = Histogram(
-            "wirewatch_feed_poll_seconds",
-            "Seconds per feed poll",
-            buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
-            registry=registry,
+        self.poll_seconds = histogram(
+            "wirewatch_feed_poll_seconds", registry, (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
         )
         # Gauge: registered feeds by state (healthy, failing, stale, disabled), refreshed by the poller.
-        self.feeds = Gauge("wirewatch_feeds", "Registered feeds, by state", ["state"], registry=registry)
+        self.feeds = gauge("wirewatch_feeds", registry)
         for outcome in OUTCOMES:
             self.fetches.labels(outcome)
         for kind in ITEM_KINDS:

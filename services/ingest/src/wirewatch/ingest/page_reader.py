@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry
+
+from wirewatch.runtime.metric_catalogue import counter, histogram
 
 from .extraction import ExtractedPage
 from .extraction_workers import ExtractionError, ExtractionWorkers
@@ -34,19 +36,13 @@ class PageMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
         # counter; outcome: ok, no_article, timeout, connect_error, http_4xx, http_5xx, refused, too_large,
         # not_html, redirects, extraction_failed, error
-        self.reads = Counter(
-            "wirewatch_ingest_page_reads", "Article pages read, by outcome", ["outcome"], registry=registry
-        )
+        self.reads = counter("wirewatch_ingest_page_reads", registry)
         # histogram; stage: fetch (download incl. redirects), extract (worker round trip)
-        self.seconds = Histogram(
-            "wirewatch_ingest_page_seconds",
-            "Time to download or extract an article page",
-            ["stage"],
-            buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
-            registry=registry,
+        self.seconds = histogram(
+            "wirewatch_ingest_page_seconds", registry, (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
         )
         # counter: bytes of page bodies downloaded
-        self.bytes = Counter("wirewatch_ingest_page_bytes", "Bytes of article pages downloaded", registry=registry)
+        self.bytes = counter("wirewatch_ingest_page_bytes", registry)
 
 
 class PageReader:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry
 
-from wirewatch.runtime import LATENCY_BUCKETS
+from wirewatch.runtime.metric_catalogue import counter, gauge, histogram
 
 DELIVERY_OUTCOMES = ("delivered", "retried", "dead", "refused", "skipped")
 # Which kind of answer an attempt got: a class of status code, "stored" (a NATS target's message is in its
@@ -26,32 +26,18 @@ class NotifyMetrics:
         # Counter: webhook attempts by what became of the delivery: delivered, retried (will try again),
         # dead (gave up: retries ran out, 410 Gone, unusable subscription), refused (URL not allowed),
         # skipped (not sent because the endpoint's circuit breaker is open; counts as an attempt).
-        self.deliveries = Counter(
-            "wirewatch_webhook_deliveries", "Webhook delivery attempts, by outcome", ["outcome"], registry=registry
-        )
+        self.deliveries = counter("wirewatch_webhook_deliveries", registry)
         # Histogram: seconds from sending a webhook to its answer (or failure), by result class.
-        self.latency = Histogram(
-            "wirewatch_webhook_delivery_seconds",
-            "Webhook request latency",
-            ["result"],
-            buckets=LATENCY_BUCKETS,
-            registry=registry,
-        )
+        self.latency = histogram("wirewatch_webhook_delivery_seconds", registry)
         # Gauge: webhook requests in flight right now.
-        self.in_flight = Gauge("wirewatch_webhook_in_flight", "Webhook requests in flight", registry=registry)
+        self.in_flight = gauge("wirewatch_webhook_in_flight", registry)
         # Counter: delivery requests put back because their endpoint already had its share in flight (no attempt).
-        self.endpoint_busy = Counter(
-            "wirewatch_webhook_endpoint_busy",
-            "Deliveries postponed because their endpoint was busy",
-            registry=registry,
-        )
+        self.endpoint_busy = counter("wirewatch_webhook_endpoint_busy", registry)
         # Counter: subscriptions notify disabled, by why: gone (410) or failing (failed for too long).
-        self.disabled = Counter(
-            "wirewatch_subscriptions_disabled", "Subscriptions disabled by notify", ["reason"], registry=registry
-        )
+        self.disabled = counter("wirewatch_subscriptions_disabled", registry)
         # Counter: replay requests handled, and the deliveries they asked for.
-        self.replays = Counter("wirewatch_replays", "Replay requests handled", registry=registry)
-        self.replayed = Counter("wirewatch_replayed_deliveries", "Deliveries requested by replays", registry=registry)
+        self.replays = counter("wirewatch_replays", registry)
+        self.replayed = counter("wirewatch_replayed_deliveries", registry)
         for outcome in DELIVERY_OUTCOMES:
             self.deliveries.labels(outcome)
         for result in ATTEMPT_RESULTS:
