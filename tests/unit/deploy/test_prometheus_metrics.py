@@ -11,6 +11,7 @@ import pytest
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
+from wirewatch.dedupe.metrics import MAX_CATEGORIES, DedupeMetrics
 from wirewatch.runtime import Service
 from wirewatch.runtime.metric_catalogue import ALL_SERVICES, CATALOGUE, counter, for_service, gauge
 
@@ -74,3 +75,27 @@ def test_declaring_outside_the_catalogue_or_with_the_wrong_type_fails_loudly():
         counter("wirewatch_made_up", registry)
     with pytest.raises(TypeError, match="is a counter"):
         gauge("wirewatch_messages", registry)
+
+
+def test_events_by_category_stay_bounded_and_countries_are_sanitised():
+    registry = CollectorRegistry()
+    metrics = DedupeMetrics(registry)
+    for number in range(MAX_CATEGORIES + 10):
+        metrics.event_created(f"category{number}", "fr")
+    metrics.event_created("conflict", "not a country")
+    categories = registry_labels(registry, "wirewatch_events_created_by_category_total")
+    assert len(categories) == MAX_CATEGORIES + 1  # the first 32 seen, then "other"
+    assert ("other",) in categories
+    assert (
+        registry.get_sample_value("wirewatch_events_created_by_country_total", {"country": "FR"}) == MAX_CATEGORIES + 10
+    )
+    assert registry.get_sample_value("wirewatch_events_created_by_country_total", {"country": "XX"}) == 1
+
+
+def registry_labels(registry: CollectorRegistry, sample_name: str) -> set[tuple[str, ...]]:
+    return {
+        tuple(sample.labels.values())
+        for family in registry.collect()
+        for sample in family.samples
+        if sample.name == sample_name
+    }

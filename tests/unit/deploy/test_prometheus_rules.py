@@ -28,7 +28,7 @@ REQUIRED_ALERTS = {
 
 
 def alerts() -> list[dict[str, Any]]:
-    found = []
+    found: list[dict[str, Any]] = []
     for path in RULE_FILES:
         for group in yaml.safe_load(path.read_text())["groups"]:
             found.extend(rule for rule in group["rules"] if "alert" in rule)

@@ -72,6 +72,9 @@ CATALOGUE: tuple[MetricSpec, ...] = (
     _spec("wirewatch_dedupe_decisions", "counter", "Dedupe decisions, by kind", ["decision"], "dedupe"),
     _spec("wirewatch_dedupe_conflicts", "counter", "Concurrency conflicts retried", ["kind"], "dedupe"),
     _spec("wirewatch_dedupe_candidates", "histogram", "Candidate events scored per article", [], "dedupe"),
+    _spec("wirewatch_events_created_by_category", "counter", "Events created, by category", ["category"], "dedupe"),
+    _spec("wirewatch_events_created_by_country", "counter", "Events created, by primary country (XX: unknown)",
+          ["country"], "dedupe"),
     # notify: webhook deliveries.
     _spec("wirewatch_webhook_deliveries", "counter", "Webhook delivery attempts, by outcome", ["outcome"], "notify"),
     _spec("wirewatch_webhook_delivery_seconds", "histogram", "Webhook request latency", ["result"], "notify"),

@@ -73,6 +73,8 @@ def build_router(
         metrics.decisions.labels("replay" if outcome.replayed else outcome.decision).inc()
         if not outcome.replayed:
             metrics.candidates.observe(outcome.candidates)
+            if outcome.decision == "create":
+                metrics.event_created(event.category, event.primary_country)
         log.info(
             "article decided",
             extra={
