@@ -91,14 +91,24 @@ class Service:
 
     async def stop(self) -> None:
         self.started = False
-        await self.consumer_lag.stop()
-        with contextlib.suppress(Exception):
-            await self.broker.stop()
+        # Every step is bounded: a stop that hangs (a peer that never answers) must not keep the process, or the
+        # orchestrator's grace period, waiting forever. A step that overruns is logged and the next one runs.
+        limit = self.settings.shutdown_timeout
+        await self._bounded("consumer lag refresh", self.consumer_lag.stop(), 2.0)
+        await self._bounded("broker", self.broker.stop(), limit + 30.0)
         for hook in self._shutdown:
-            with contextlib.suppress(Exception):
-                await hook()
-        await self.mongo.close()
+            await self._bounded(getattr(hook, "__name__", "shutdown hook"), hook(), limit)
+        await self._bounded("mongo client", self.mongo.close(), 5.0)
         log.info("service stopped")
+
+    @staticmethod
+    async def _bounded(step: str, awaitable: Awaitable[Any], seconds: float) -> None:
+        try:
+            await asyncio.wait_for(awaitable, seconds)
+        except TimeoutError:
+            log.warning("shutdown step timed out", extra={"step": step, "seconds": seconds})
+        except Exception:
+            log.warning("shutdown step failed", extra={"step": step}, exc_info=True)
 
     async def readiness(self) -> dict[str, str]:
         """Each dependency's state in words; all "ok" means ready."""
