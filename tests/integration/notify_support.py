@@ -10,13 +10,11 @@ from typing import Any
 
 import pytest
 from nats.aio.client import Client as NatsClient
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from wirewatch.contracts import DeadLetter, EventChanged, Subscription, SubscriptionFilter, event_subject
 from wirewatch.notify.main import NotifyService, create_service
 from wirewatch.notify.settings import NotifySettings
-from wirewatch.runtime import make_mongo_client
 from wirewatch.testing import eventually
 
 SECRET = "whsec_" + base64.b64encode(b"integration-test-signing-key-32b").decode()
@@ -103,15 +101,6 @@ def refused_url(path: str = "/hook") -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}{path}"
-
-
-@pytest.fixture
-async def db(mongo_url: str, mongo_db_name: str) -> AsyncIterator[Db]:
-    client: AsyncMongoClient[dict[str, Any]] = make_mongo_client(mongo_url)
-    try:
-        yield client[mongo_db_name]
-    finally:
-        await client.close()
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 from pydantic import SecretStr
 
-from wirewatch.api.main import create_app
 from wirewatch.api.settings import ApiSettings
 from wirewatch.contracts import (
     ARTICLES_STREAM,
@@ -24,8 +23,9 @@ from wirewatch.contracts import (
 )
 from wirewatch.ingest.main import create_service as create_ingest
 from wirewatch.ingest.settings import IngestSettings
-from wirewatch.runtime import make_mongo_client
 from wirewatch.testing import eventually
+
+from .api_support import start_api
 
 pytestmark = pytest.mark.connected
 
@@ -42,33 +42,16 @@ ARTICLE = {
 
 
 @pytest.fixture
-async def db(mongo_url: str, mongo_db_name: str) -> AsyncIterator[Any]:
-    client = make_mongo_client(mongo_url)
-    try:
-        yield client[mongo_db_name]
-    finally:
-        await client.close()
-
-
-async def _start(settings: ApiSettings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
-            yield client
-
-
-@pytest.fixture
 async def api(nats_url: str, mongo_url: str, mongo_db_name: str) -> AsyncIterator[httpx.AsyncClient]:
     settings = ApiSettings(nats_url=nats_url, mongo_url=mongo_url, mongo_db=mongo_db_name, max_body_bytes=64 * 1024)
-    async for client in _start(settings):
+    async for client in start_api(settings):
         yield client
 
 
 @pytest.fixture
 async def guarded_api(nats_url: str, mongo_url: str, mongo_db_name: str) -> AsyncIterator[httpx.AsyncClient]:
     settings = ApiSettings(nats_url=nats_url, mongo_url=mongo_url, mongo_db=mongo_db_name, token=SecretStr(TOKEN))
-    async for client in _start(settings):
+    async for client in start_api(settings):
         yield client
 
 

@@ -13,7 +13,6 @@ import pytest
 from wirewatch.api.main import create_app
 from wirewatch.api.settings import ApiSettings
 from wirewatch.contracts import search_terms
-from wirewatch.runtime import make_mongo_client
 
 pytestmark = pytest.mark.connected
 
@@ -22,15 +21,6 @@ STEPANAKERT = {"name": "Stepanakert", "lat": 39.8177, "lon": 46.7528, "country":
 KYIV = {"name": "Kyiv", "lat": 50.45, "lon": 30.52, "country": "UA"}
 FIJI = {"name": "Suva", "lat": -18.14, "lon": 178.44, "country": "FJ"}  # near the antimeridian
 SAMOA = {"name": "Apia", "lat": -13.83, "lon": -171.76, "country": "WS"}
-
-
-@pytest.fixture
-async def db(mongo_url: str, mongo_db_name: str) -> AsyncIterator[Any]:
-    client = make_mongo_client(mongo_url)
-    try:
-        yield client[mongo_db_name]
-    finally:
-        await client.close()
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ import pytest
 from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 
-from wirewatch.api.main import create_app
 from wirewatch.api.settings import ApiSettings
 from wirewatch.contracts import DELIVERY_REPLAYS, HEADER_MSG_ID, ReplayRequested, Subscription
-from wirewatch.runtime import make_mongo_client
 from wirewatch.testing import eventually
+
+from .api_support import start_api
 
 pytestmark = pytest.mark.connected
 
@@ -23,28 +23,11 @@ T0 = datetime(2023, 9, 19, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def db(mongo_url: str, mongo_db_name: str) -> AsyncIterator[Any]:
-    client = make_mongo_client(mongo_url)
-    try:
-        yield client[mongo_db_name]
-    finally:
-        await client.close()
-
-
-async def _start(settings: ApiSettings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
-            yield client
-
-
-@pytest.fixture
 async def api(nats_url: str, mongo_url: str, mongo_db_name: str) -> AsyncIterator[httpx.AsyncClient]:
     settings = ApiSettings(
         nats_url=nats_url, mongo_url=mongo_url, mongo_db=mongo_db_name, webhook_allow_addresses=["127.0.0.1"]
     )
-    async for client in _start(settings):
+    async for client in start_api(settings):
         yield client
 
 
@@ -52,7 +35,7 @@ async def api(nats_url: str, mongo_url: str, mongo_db_name: str) -> AsyncIterato
 async def strict_api(nats_url: str, mongo_url: str, mongo_db_name: str) -> AsyncIterator[httpx.AsyncClient]:
     """An api with no allowlist, as in production."""
     settings = ApiSettings(nats_url=nats_url, mongo_url=mongo_url, mongo_db=mongo_db_name, webhook_allow_addresses=[])
-    async for client in _start(settings):
+    async for client in start_api(settings):
         yield client
 
 

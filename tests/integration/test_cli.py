@@ -163,23 +163,6 @@ async def test_tail_timeout_before_count_fails(nats_url: str):
     assert "0 of 1" in result.stderr
 
 
-@pytest.fixture
-async def api_stack(nats_url: str, mongo_url: str, mongo_db_name: str, tmp_path: Path):
-    stack = Stack(
-        tmp_path / "state",
-        services=["api"],
-        ports={"api": 0},
-        nats_url=nats_url,
-        mongo_url=mongo_url,
-        mongo_db=mongo_db_name,
-    )
-    await asyncio.to_thread(stack.start)
-    try:
-        yield stack
-    finally:
-        await asyncio.to_thread(stack.stop)
-
-
 @pytest.mark.slow
 async def test_subscriptions_and_events_through_the_api(api_stack: Stack):
     api = ["--api-url", api_stack.api_url or ""]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,23 +26,6 @@ T0 = datetime(2024, 2, 6, 12, 0, tzinfo=UTC)
 async def _invoke(args: Sequence[str], env: dict[str, str] | None = None) -> Result:
     runner = CliRunner(env={"COLUMNS": "200", **(env or {})})
     return await asyncio.to_thread(runner.invoke, app, list(args), catch_exceptions=False)
-
-
-@pytest.fixture
-async def api_stack(nats_url: str, mongo_url: str, mongo_db_name: str, tmp_path: Path) -> AsyncIterator[Stack]:
-    stack = Stack(
-        tmp_path / "state",
-        services=["api"],
-        ports={"api": 0},
-        nats_url=nats_url,
-        mongo_url=mongo_url,
-        mongo_db=mongo_db_name,
-    )
-    await asyncio.to_thread(stack.start)
-    try:
-        yield stack
-    finally:
-        await asyncio.to_thread(stack.stop)
 
 
 def _event(event_id: str, minutes: int, **fields: Any) -> dict[str, Any]:

@@ -22,11 +22,9 @@ from wirewatch.contracts import DELIVERY_REPLAYS, ReplayRequested
 from wirewatch.runtime import free_port
 from wirewatch.testing import eventually
 
-from .notify_support import Db, db
+from .notify_support import Db
 
 pytestmark = pytest.mark.connected
-
-__all__ = ["db"]  # fixture
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from wirewatch.dedupe.features import features_from_enriched
 from wirewatch.dedupe.main import create_service
 from wirewatch.dedupe.scoring import ClusteringPolicy, choose_event
 from wirewatch.dedupe.settings import DedupeSettings
-from wirewatch.runtime import Service, make_mongo_client
+from wirewatch.runtime import Service
 from wirewatch.testing import eventually
 
 pytestmark = pytest.mark.connected
@@ -48,15 +48,6 @@ async def dedupe(nats_url: str, mongo_url: str, mongo_db_name: str):
         yield service
     finally:
         await service.stop()
-
-
-@pytest.fixture
-async def db(mongo_url: str, mongo_db_name: str):
-    client = make_mongo_client(mongo_url)
-    try:
-        yield client[mongo_db_name]
-    finally:
-        await client.close()
 
 
 async def _collect(nc: NatsClient, subject: str = "events.>") -> list[tuple[str, EventChanged, dict[str, str]]]:

@@ -13,19 +13,9 @@ from wirewatch.dedupe.clusterer import ArticleClusterer
 from wirewatch.dedupe.dormancy import DormancySweeper
 from wirewatch.dedupe.main import create_service
 from wirewatch.dedupe.repository import DedupeRepository
-from wirewatch.runtime import make_mongo_client
 from wirewatch.testing import eventually
 
 pytestmark = pytest.mark.connected
-
-
-@pytest.fixture
-async def db(mongo_url: str, mongo_db_name: str):
-    client = make_mongo_client(mongo_url)
-    try:
-        yield client[mongo_db_name]
-    finally:
-        await client.close()
 
 
 async def test_a_quiet_event_goes_dormant_once_and_later_news_starts_a_new_event(db):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -97,23 +96,6 @@ async def test_feeds_api_registers_feeds_that_ingest_polls_and_shows_their_healt
 async def _invoke(args: Sequence[str]) -> Result:
     runner = CliRunner(env={"COLUMNS": "220"})
     return await asyncio.to_thread(runner.invoke, cli_app, list(args), catch_exceptions=False)
-
-
-@pytest.fixture
-async def api_stack(nats_url: str, mongo_url: str, mongo_db_name: str, tmp_path: Path) -> AsyncIterator[Stack]:
-    stack = Stack(
-        tmp_path / "state",
-        services=["api"],
-        ports={"api": 0},
-        nats_url=nats_url,
-        mongo_url=mongo_url,
-        mongo_db=mongo_db_name,
-    )
-    await asyncio.to_thread(stack.start)
-    try:
-        yield stack
-    finally:
-        await asyncio.to_thread(stack.stop)
 
 
 @pytest.mark.slow

@@ -13,7 +13,7 @@ from wirewatch.contracts import EventChanged
 from wirewatch.notify.main import NotifyService
 from wirewatch.testing import WebhookReceiver, eventually
 
-from .notify_support import SECRET, db, notify, start_notify
+from .notify_support import SECRET, notify, start_notify
 from .notify_support import changed_event as _changed
 from .notify_support import collect_dead_letters as _dead_letters
 from .notify_support import delivery_with as _delivery
@@ -23,7 +23,7 @@ from .notify_support import wait_for_delivery as _wait_for_delivery
 
 pytestmark = pytest.mark.connected
 
-__all__ = ["db", "notify", "start_notify"]  # fixtures used by the tests below
+__all__ = ["notify", "start_notify"]  # fixtures used by the tests below
 
 
 async def test_matching_subscription_gets_one_signed_webhook_and_others_nothing(

@@ -22,7 +22,6 @@ from .notify_support import (
     StartNotify,
     changed_event,
     collect_dead_letters,
-    db,
     delivery_with,
     publish_event,
     refused_url,
@@ -33,7 +32,7 @@ from .notify_support import (
 
 pytestmark = pytest.mark.connected
 
-__all__ = ["db", "start_notify"]  # fixtures
+__all__ = ["start_notify"]  # fixtures
 
 OLD_SECRET = "whsec_" + base64.b64encode(b"the secret before the rotation!!").decode()
 

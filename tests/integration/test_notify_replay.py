@@ -17,7 +17,6 @@ from .notify_support import (
     Db,
     StartNotify,
     changed_event,
-    db,
     publish_event,
     start_notify,
     subscribe,
@@ -26,7 +25,7 @@ from .notify_support import (
 
 pytestmark = pytest.mark.connected
 
-__all__ = ["db", "start_notify"]  # fixtures
+__all__ = ["start_notify"]  # fixtures
 
 
 async def _ask(nc: NatsClient, replay: ReplayRequested) -> None:
