@@ -9,6 +9,7 @@ Years standing alone (1900-2099 without separators) are dates, not quantities, a
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -59,9 +60,11 @@ def parse_number(raw: str, lang: str | None) -> float | None:
     if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])):
         return None  # "1,5,0" is no number in this language
     try:
-        return float("".join(groups) + (f".{fraction}" if fraction else ""))
+        value = float("".join(groups) + (f".{fraction}" if fraction else ""))
     except ValueError:
         return None
+    # 400 nines read as infinity, which no message can carry (JSON has no infinity): not a quantity.
+    return value if math.isfinite(value) else None
 
 
 def find_numbers(text: str, lang: str | None) -> list[FoundNumber]:
@@ -77,6 +80,8 @@ def find_numbers(text: str, lang: str | None) -> list[FoundNumber]:
             continue
         end = m.end()
         if (scale := _SCALE.match(scan, end)) and (factor := _SCALES.get(scale.group(1).lower())):
+            if not math.isfinite(value * factor):
+                continue
             value *= factor
             end = scale.end(1)
         found.append(FoundNumber(text[m.start() : end], value, m.start(), end))

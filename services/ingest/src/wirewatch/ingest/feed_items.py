@@ -13,7 +13,11 @@ from .feed_parser import FeedItem
 
 # A body shorter than this is a teaser (or nothing): ingest is asked to fetch the page for the article itself.
 SHORT_TEXT_CHARS = 400
+# The limits of ``ArticleSubmitted``: an item over them is cut (or loses its URL), never refused, since one
+# refused item would fail the poll of the whole feed (found by tests/fuzz).
 _MAX_TITLE_CHARS = 2000
+_MAX_SOURCE_CHARS = 500
+_MAX_URL_CHARS = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +30,11 @@ class FeedSubmission:
 def _http_url(link: str | None) -> str | None:
     if not link:
         return None
-    parts = urlsplit(link.strip())
-    return link.strip() if parts.scheme.lower() in {"http", "https"} and parts.netloc else None
+    link = link.strip()
+    if len(link) > _MAX_URL_CHARS:
+        return None
+    parts = urlsplit(link)
+    return link if parts.scheme.lower() in {"http", "https"} and parts.netloc else None
 
 
 def item_key(item: FeedItem, text: str) -> str | None:
@@ -58,11 +65,12 @@ def to_submission(item: FeedItem, *, feed_id: str, source: str | None, now: date
         title=title,
         text=text,
         published_at=item.published_at,
-        source=source,
+        source=source[:_MAX_SOURCE_CHARS] if source else source,
         origin="feed",
         feed_id=feed_id,
-        # Without a URL there is no page to fetch; a titled item then stands on what the feed said.
-        fetch_page=url is not None and len(text) < SHORT_TEXT_CHARS,
+        # Without a URL there is no page to fetch; a titled item then stands on what the feed said. An untitled
+        # item's title can only come from its page.
+        fetch_page=url is not None and (len(text) < SHORT_TEXT_CHARS or not title.strip()),
         submitted_at=now,
     )
     return FeedSubmission(key=key, msg_id=f"feed:{feed_id}:{key}", article=article)

@@ -88,9 +88,24 @@ def _recoded(body: bytes) -> bytes | None:
     return recoded if recoded != body else None
 
 
+# A numeric character reference to no character (beyond U+10FFFF, or a surrogate): feedparser's loose parser
+# raises on it instead of recovering (found by tests/fuzz), so it becomes U+FFFD first.
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,20}));")
+
+
+def _no_such_character(ref: re.Match[bytes]) -> bytes:
+    code = int(ref.group(1), 16) if ref.group(1) else int(ref.group(2))
+    return b"&#xFFFD;" if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF else ref.group(0)
+
+
 def _parse_xml(body: bytes, headers: dict[str, str]) -> ParsedFeed:
-    # A BytesIO, never a str: feedparser would treat a str that looks like a URL or a path as one and open it.
-    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    body = _CHAR_REF.sub(_no_such_character, body)
+    try:
+        # A BytesIO, never a str: feedparser would treat a str that looks like a URL or a path as one and open
+        # it.
+        parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    except (ValueError, LookupError, RecursionError) as exc:  # its loose parser's own failures on broken markup
+        raise FeedParseError(f"not a readable feed: {_describe(exc)}") from exc
     problem = _describe(parsed.get("bozo_exception")) if parsed.get("bozo") else None
     entries = parsed.get("entries") or []
     if not entries and (problem or not parsed.get("version")):
