@@ -223,13 +223,9 @@ def test_every_pair_of_race_headlines_joins_whichever_comes_first():
                 assert choose_event(second, [event], ClusteringPolicy()).kind == "join", (first.title, second.title)
 
 
-# Known race (issue 5): under heavy CPU load two replicas sometimes leave two events for one story. A replica's new
-# event is visible to others before its creation is validated; when another article joins it in that window, the
-# creator can no longer withdraw it and keeps it, although its own article chose the other event. It passes on an
-# idle machine; kept running (not skipped) so that the fix turns it into an XPASS and then a strict test again.
-@pytest.mark.xfail(
-    reason="two replicas can still race to two events under CPU load (see the comment above)", strict=False
-)
+# Two replicas on one durable consumer, twelve headlines that each join whichever came first: exactly one event.
+# The race this guards (issue 5): a replica's new event was visible, and joinable, before its creation was checked
+# against the other replica's; now it is provisional until then and nobody joins it (see dedupe/creations.py).
 async def test_two_replicas_on_one_durable_make_one_event_per_story(
     dedupe: Service, nats_url, mongo_url, mongo_db_name, nats_client, db
 ):

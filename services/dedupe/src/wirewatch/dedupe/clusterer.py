@@ -5,12 +5,10 @@ Rules that keep several replicas and redeliveries correct:
   recomputed from the fresh document (lost updates are impossible);
 - an event records which article revisions it applied (``applied``) and the change each caused, so a redelivery
   finds its own work and re-publishes the same EventChanged instead of applying it twice;
-- creating an event is validated against creation sequences, one per lookup key: a replica reads the sequences of
-  its article's keys and its new event's keys, searches, inserts and lists its new event, then advances every one
-  of those sequences from the value it read. If another creation touched a shared key meanwhile, an advance fails
-  and the replica searches again (now seeing that event) and withdraws its own when it should join instead. Two
-  creations that share no key cannot be each other's candidates, so they never conflict. So two replicas cannot
-  both create an event for one story from articles they handled at the same time.
+- a new event is provisional until its creation is checked against concurrent creations (creation sequences per
+  lookup key); nobody joins a provisional event, so a creator whose check shows it should join another event can
+  always withdraw its own, and two replicas cannot leave two events for one story. The invariant and the protocol,
+  including how a dead creator's check is finished by someone else, are in creations.py.
 """
 
 from __future__ import annotations
@@ -24,6 +22,7 @@ from wirewatch.contracts import ArticleEnriched, EventChanged
 from wirewatch.runtime import RetryLater
 
 from .copies import copy_signature, find_original
+from .creations import LEASE, Creation, Creations
 from .events import EventState, applied_key, changed_fields, event_id_for, new_keys
 from .features import ArticleFeatures, features_from_enriched
 from .merger import EventMerger
@@ -44,6 +43,12 @@ class Outcome:
     replayed: bool = False
     candidates: int = 0
     merges: tuple[EventChanged, ...] = ()  # two events this article showed to be one (see merger.py)
+    # Changes of creations this article finished for a creator that died (creations.py); published first.
+    resolved: tuple[EventChanged, ...] = ()
+
+    def published(self) -> tuple[EventChanged, ...]:
+        """Everything to publish, in order."""
+        return (*self.resolved, self.change, *self.merges)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +62,16 @@ class _Context:
         return applied_key(self.features.article_id, self.features.revision)
 
 
+@dataclass(slots=True)
+class _Held:
+    own: Creation | None  # the provisional event this run holds the lease of, if any
+
+
+def _context(message: ArticleEnriched) -> _Context:
+    article = message.article
+    return _Context(message, features_from_enriched(message), copy_signature(article.title, article.text))
+
+
 class ArticleClusterer:
     def __init__(
         self,
@@ -66,25 +81,29 @@ class ArticleClusterer:
         window: timedelta = timedelta(days=7),
         max_candidates: int = MAX_CANDIDATES,
         on_conflict: Callable[[str], None] | None = None,
+        creation_lease: timedelta = LEASE,
     ) -> None:
         self.repository = repository
         self.merger = EventMerger(repository)
+        self.creations = Creations(repository, lease=creation_lease)
         self.policy = policy or ClusteringPolicy()
         self.window = window
         self.max_candidates = max_candidates
         self._on_conflict = on_conflict or (lambda _kind: None)
 
-    async def cluster_article(self, message: ArticleEnriched) -> Outcome | None:
+    async def cluster_article(self, message: ArticleEnriched, *, _again: bool = False) -> Outcome | None:
         """Decide and store; returns the change to publish, or None for a stale revision (nothing to do)."""
         article = message.article
-        ctx = _Context(message, features_from_enriched(message), copy_signature(article.title, article.text))
+        ctx = _context(message)
         done = await self.repository.event_applied(ctx.key)
         if done is not None:
-            if done.version == 1 and done.founder == article.article_id and (record := done.change_for(ctx.key)):
-                # Our own new event that nobody joined: the earlier attempt may have stopped before it was listed
-                # and checked against concurrent creations, so finish that check (it may still withdraw the event).
-                resumed = (EventChanged.model_validate(record["change"]), record, Decision("create", done.event_id))
-                return await self._cluster(ctx, resumed)
+            if done.provisional and not _again:
+                # Our own new event, still unchecked: an earlier attempt stopped or died during the check. Finish it
+                # once its lease is free, or (when someone else finished it meanwhile) replay what they did.
+                outcome = await self.creations.wait(done.event_id, None, self._take_over)
+                return outcome if outcome is not None else await self.cluster_article(message, _again=True)
+            if done.provisional:
+                raise RetryLater(f"event {done.event_id} is still being created")
             return await self._replay(done, ctx)
         member_of = await self.repository.event_of_member(article.article_id)
         if member_of is not None:
@@ -111,6 +130,8 @@ class ArticleClusterer:
         for _ in range(MAX_ATTEMPTS):
             if event is None:
                 raise RetryLater(f"event {decision.event_id} disappeared while being joined")
+            if event.provisional:  # a later revision of a founder whose creation is still being checked
+                raise RetryLater(f"event {decision.event_id} is still being created")
             if ctx.key in event.applied:
                 return await self._replay(event, ctx)
             if decision.kind == "duplicate":
@@ -127,45 +148,92 @@ class ArticleClusterer:
             event = await self.repository.load_event(event.event_id)
         raise RetryLater(f"event {decision.event_id} kept changing under us")
 
-    async def _cluster(
-        self, ctx: _Context, created: tuple[EventChanged, dict[str, Any], Decision] | None = None
-    ) -> Outcome:
+    async def _cluster(self, ctx: _Context, own: Creation | None = None, *, nested: bool = False) -> Outcome:
+        """Join the best event or create one, checked against concurrent creations (creations.py).
+
+        ``own``: resume the check of our provisional event. ``nested``: we are finishing another article's creation
+        for its dead creator, and take over no further ones (bounded work per message).
+        """
+        held = _Held(own)
+        try:
+            return await self._decide(ctx, held, nested)
+        except BaseException:
+            if held.own is not None:  # stopping early: whoever comes next may finish the check at once
+                await self.creations.release(held.own)
+            raise
+
+    async def _decide(self, ctx: _Context, held: _Held, nested: bool) -> Outcome:
         own_id = event_id_for(ctx.features.article_id)
-        if created is not None:
+        if held.own is not None:  # resuming: a crash may have come before the event was listed
             await self.repository.index_event(own_id, EventState.found(ctx.features).keys)
         # Creation sequences are kept per lookup key: two creations conflict only when one could be the other's
         # candidate, so creations of unrelated stories never serialise (see repository.advance_key_sequences).
         guarded = list(dict.fromkeys([*ctx.features.keys, *EventState.found(ctx.features).keys]))
+        resolved: tuple[EventChanged, ...] = ()
         for _ in range(MAX_ATTEMPTS):
+            if held.own is not None:
+                await self.creations.renew(held.own)
             seen = await self.repository.key_sequences(guarded)
             candidates = await self.repository.candidates(
                 ctx.features, window=self.window, limit=self.max_candidates, exclude=own_id
             )
             decision = choose_event(ctx.features, candidates, self.policy)
-            if decision.kind == "join":
-                if created is not None and not await self.repository.withdraw_event(own_id):
-                    # Someone joined our new event before we could withdraw it: it is real now, keep it.
-                    return await self._finish(*created, ctx)
+            target = next((c for c in candidates if c.event_id == decision.event_id), None)
+            if target is not None and target.provisional:
+                # Never join an unchecked event: wait for its creator's verdict, then decide again. Of two creators
+                # waiting for each other, the larger event id gives way first (so waits never form a cycle).
+                if held.own is not None and target.event_id < own_id:
+                    await self.creations.withdraw(held.own)
+                    held.own = None
+                take_over = None if nested else self._take_over
+                finished = await self.creations.wait(target.event_id, held.own, take_over)
+                resolved += finished.published() if finished is not None else ()
+                continue
+            if target is not None:
+                if held.own is not None:
+                    await self.creations.withdraw(held.own)  # still provisional: nobody else is in it
+                    held.own = None
                 # Candidates come without their member lists (see repository.candidates): load the whole event.
-                joined = await self._update(await self.repository.load_event(decision.event_id or ""), ctx, decision)
+                joined = await self._update(await self.repository.load_event(target.event_id), ctx, decision)
                 if (pair := merge_pair(decision, self.policy)) is not None and not joined.replayed:
                     joined = replace(joined, merges=tuple(await self.merger.merge(*pair)))
-                return joined
-            if created is None:
-                decision = Decision("create", own_id, decision.scores, decision.candidates, decision.runner_up)
-                event = EventState.found(ctx.features)
-                change, record = self._change(None, event, ctx, decision)
-                if not await self.repository.insert_event(event.with_change(ctx.key, record)):
-                    existing = await self.repository.load_event(own_id)
-                    if existing is not None and ctx.key in existing.applied:
-                        return await self._replay(existing, ctx)
-                    raise RetryLater(f"event {own_id} exists without this article")
-                await self.repository.index_event(own_id, event.keys)
-                created = (change, record, decision)
+                return replace(joined, resolved=resolved)
+            if held.own is None:
+                created = await self._create(ctx, decision)
+                if isinstance(created, Outcome):
+                    return created
+                held.own = created
             if await self.repository.advance_key_sequences(seen):
-                return await self._finish(*created, ctx)
+                await self.creations.confirm(held.own)
+                own, held.own = held.own, None
+                return replace(await self._finish(own.change, own.record, own.decision, ctx), resolved=resolved)
             self._on_conflict("creation")
         raise RetryLater("too many concurrent event creations")
+
+    async def _create(self, ctx: _Context, searched: Decision) -> Creation | Outcome:
+        """Insert our new event, provisional, and list it; a replay when an earlier attempt finished it."""
+        event = EventState.found(ctx.features)
+        decision = Decision("create", event.event_id, searched.scores, searched.candidates, searched.runner_up)
+        change, record = self._change(None, event, ctx, decision)
+        own, pending = self.creations.start(ctx.message, change, record, decision)
+        if not await self.repository.insert_event(event.with_change(ctx.key, record), pending):
+            existing = await self.repository.load_event(event.event_id)
+            if existing is not None and not existing.provisional and ctx.key in existing.applied:
+                return await self._replay(existing, ctx)
+            raise RetryLater(f"event {event.event_id} is being created by another attempt")
+        await self.repository.index_event(event.event_id, event.keys)
+        return own
+
+    async def _take_over(self, message_json: str, owner: str) -> Outcome:
+        """Finish the check of a creation whose creator stopped (its lease ran out), as that creator would have."""
+        ctx = _context(ArticleEnriched.model_validate_json(message_json))
+        event = await self.repository.load_event(event_id_for(ctx.features.article_id))
+        record = event.change_for(ctx.key) if event is not None else None
+        if event is None or record is None:  # cannot happen: the claim just found it provisional
+            raise RetryLater(f"provisional event of {ctx.features.article_id} lost its founder's record")
+        decision = Decision("create", event.event_id)
+        own = Creation(event.event_id, owner, EventChanged.model_validate(record["change"]), record, decision)
+        return await self._cluster(ctx, own, nested=True)
 
     # ---- recording and replaying ----------------------------------------------------------------------------
 

@@ -54,6 +54,19 @@ def _pairs(counts: dict[str, Any]) -> list[list[Any]]:
 
 
 @dataclass(frozen=True, slots=True)
+class PendingCreation:
+    """Marks a provisional event: who is checking its creation, until when, and the founder's message (JSON), so
+    that another replica can finish the check if its creator died (see creations.py)."""
+
+    owner: str
+    lease_until: datetime
+    message: str
+
+    def document(self) -> dict[str, Any]:
+        return {"owner": self.owner, "lease_until": self.lease_until, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
 class EventState:
     """One event. ``version`` increases by one with every change; each version is published exactly once."""
 
@@ -83,6 +96,8 @@ class EventState:
     members: tuple[str, ...] = ()
     applied: tuple[str, ...] = ()
     recent_changes: tuple[dict[str, Any], ...] = ()
+    # Created but not yet checked against concurrent creations: nobody joins, merges or updates it (creations.py).
+    provisional: bool = False
     # Derived from term_profile once per state (scoring compares every candidate's profile with an article).
     profile_norm: float = field(default=0.0, compare=False)
 
@@ -282,6 +297,7 @@ class EventState:
             members=tuple(doc.get("members") or ()),
             applied=tuple(doc.get("applied") or ()),
             recent_changes=tuple(doc.get("recent_changes") or ()),
+            provisional=bool(doc.get("pending")),
         )
 
 

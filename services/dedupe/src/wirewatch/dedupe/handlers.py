@@ -27,7 +27,8 @@ log = logging.getLogger("wirewatch.dedupe")
 
 
 def change_publisher(service: Service) -> Callable[[EventChanged], Awaitable[None]]:
-    """Publish an event change that no article caused (the dormancy sweep), with its exactly-once Msg-Id."""
+    """Publish an event change that is not the handled article's own (dormancy, merges, a dead creator's creation),
+    with its exactly-once Msg-Id."""
 
     async def publish(change: EventChanged) -> None:
         event = change.event
@@ -66,6 +67,8 @@ def build_router(
         if trace := delivery.headers.get(HEADER_TRACEPARENT):
             headers[HEADER_TRACEPARENT] = trace
         subject = event_subject(change.change, event.category, event.primary_country)
+        for finished in outcome.resolved:  # creations this article finished for a creator that died
+            await publish_change(finished)
         # A replay re-publishes the stored change under the same Msg-Id: JetStream drops it if it got through.
         await service.broker.publish(change, subject, headers=headers, stream=EVENTS_STREAM.name)
         for merged in outcome.merges:

@@ -28,6 +28,7 @@ def create_service(settings: DedupeSettings | None = None) -> Service:
         window=timedelta(days=settings.window_days),
         max_candidates=settings.max_candidates,
         on_conflict=lambda kind: metrics.conflicts.labels(kind).inc(),
+        creation_lease=timedelta(seconds=settings.creation_lease_seconds),
     )
     sweeper = DormancySweeper(
         repository, change_publisher(service), dormant_after=timedelta(hours=settings.dormant_after_hours)

@@ -32,6 +32,8 @@ class EventMerger:
         second = await self.repository.load_event(second_id)
         if first is None or second is None or first.status != "active" or second.status != "active":
             return []
+        if first.provisional or second.provisional:  # an unchecked creation is its creator's alone (creations.py)
+            return []
         survivor, absorbed = survivor_first(first, second)
         gone = redirected(absorbed, survivor.event_id)
         if not await self.repository.replace_event(gone, absorbed.version, touch=False):

@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pymongo import UpdateOne
+from pymongo import ReturnDocument, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from .copies import KnownCopy
-from .events import EventState, in_window
+from .events import EventState, PendingCreation, in_window
 from .features import ArticleFeatures
 from .retrieval import POSTINGS_PER_KEY, rank_candidates
 from .signatures import Signature
@@ -79,7 +79,8 @@ class DedupeRepository:
             return []
         # The change log and member lists are for idempotency only; scoring does not need them.
         cursor = self.events.find(
-            {"_id": {"$in": ranked}}, projection={"recent_changes": 0, "members": 0, "applied": 0}
+            {"_id": {"$in": ranked}},
+            projection={"recent_changes": 0, "members": 0, "applied": 0, "pending.message": 0},
         )
         found = {doc["_id"]: EventState.from_document(doc) async for doc in cursor}
         return [e for e in (found.get(i) for i in ranked) if e is not None and in_window(e, features.at, window)]
@@ -118,16 +119,19 @@ class DedupeRepository:
     async def quiet_events(self, before: datetime, limit: int) -> list[EventState]:
         """Active events no article changed since ``before`` (wall clock), quietest first."""
         cursor = (
-            self.events.find({"touched_at": {"$lt": before}, "status": "active"})
+            self.events.find({"touched_at": {"$lt": before}, "status": "active", "pending": {"$exists": False}})
             .sort([("touched_at", 1), ("_id", 1)])
             .limit(limit)
         )
         return [EventState.from_document(doc) async for doc in cursor]
 
-    async def insert_event(self, event: EventState) -> bool:
-        """Insert a new event; False when one with its id exists (a redelivery's earlier attempt)."""
+    async def insert_event(self, event: EventState, pending: PendingCreation | None = None) -> bool:
+        """Insert a new event (provisional while ``pending``); False when one with its id exists."""
+        doc = {**event.to_document(), "touched_at": datetime.now(UTC)}
+        if pending is not None:
+            doc["pending"] = pending.document()
         try:
-            await self.events.insert_one({**event.to_document(), "touched_at": datetime.now(UTC)})
+            await self.events.insert_one(doc)
         except DuplicateKeyError:
             return False
         return True
@@ -144,13 +148,48 @@ class DedupeRepository:
         else:
             previous = await self.events.find_one({"_id": event.event_id}, projection={"touched_at": 1})
             doc["touched_at"] = (previous or {}).get("touched_at") or datetime.now(UTC)
-        result = await self.events.replace_one({"_id": event.event_id, "version": expected_version}, doc)
+        # A provisional event is its creator's alone (see creations.py): nobody else may write it.
+        result = await self.events.replace_one(
+            {"_id": event.event_id, "version": expected_version, "pending": {"$exists": False}}, doc
+        )
         return result.matched_count == 1
 
-    async def withdraw_event(self, event_id: str) -> bool:
-        """Delete a just-created event that nobody joined yet (version 1); False when someone did."""
-        result = await self.events.delete_one({"_id": event_id, "version": 1})
+    # ---- provisional events: a creation in progress (see creations.py) ----------------------------------------
+
+    async def confirm_event(self, event_id: str, owner: str) -> bool:
+        """The creation passed its check: the event becomes real (joinable). False when ``owner`` lost it."""
+        result = await self.events.update_one({"_id": event_id, "pending.owner": owner}, {"$unset": {"pending": ""}})
+        return result.modified_count == 1
+
+    async def withdraw_event(self, event_id: str, owner: str) -> bool:
+        """Delete a provisional event (it only ever holds its founder). False when ``owner`` lost it."""
+        result = await self.events.delete_one({"_id": event_id, "pending.owner": owner})
         return result.deleted_count == 1
+
+    async def renew_creation(self, event_id: str, owner: str, until: datetime) -> bool:
+        result = await self.events.update_one(
+            {"_id": event_id, "pending.owner": owner}, {"$set": {"pending.lease_until": until}}
+        )
+        return result.matched_count == 1
+
+    async def claim_creation(self, event_id: str, owner: str, until: datetime) -> str | None:
+        """Take over a creation whose lease ran out; returns the founder's message (JSON), None if not ours."""
+        doc = await self.events.find_one_and_update(
+            {"_id": event_id, "pending.lease_until": {"$lt": datetime.now(UTC)}},
+            {"$set": {"pending.owner": owner, "pending.lease_until": until}},
+            projection={"pending.message": 1},
+            return_document=ReturnDocument.AFTER,
+        )
+        return str(doc["pending"]["message"]) if doc else None
+
+    async def creation_lease(self, event_id: str) -> datetime | None:
+        """The lease of a provisional event's creation; None once it is confirmed or withdrawn."""
+        doc = await self.events.find_one({"_id": event_id}, projection={"pending.lease_until": 1})
+        pending = (doc or {}).get("pending")
+        if not pending:
+            return None
+        until: datetime = pending["lease_until"]
+        return until if until.tzinfo else until.replace(tzinfo=UTC)
 
     # ---- creation sequences: optimistic concurrency for "no event matched, create one" ------------------------
 

@@ -23,3 +23,6 @@ class DedupeSettings(ServiceSettings):
     dormancy_sweep_seconds: float = Field(default=60.0, gt=0)
     # An article fetched by a replica that stopped or died comes back to another one after this long.
     ack_wait_seconds: float = Field(default=60.0, gt=0)
+    # A new event stays provisional while its creation is checked; if its creator dies, another replica finishes
+    # the check after this long (see creations.py). Keep it well under ack_wait_seconds.
+    creation_lease_seconds: float = Field(default=5.0, gt=0)
