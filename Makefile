@@ -43,5 +43,10 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The whole pipeline under load on its own embedded stack (free ports, temp dir): about 2-4 minutes.
+bench: install
+	mkdir -p .wirewatch
+	$(BIN)/wirewatch bench --json .wirewatch/bench.json
+
 clean:
 	rm -rf $(VENV) .wirewatch .mypy_cache .ruff_cache .pytest_cache

@@ -27,6 +27,7 @@ from pymongo import UpdateOne
 from wirewatch.runtime import make_mongo_client
 
 from .bench_corpus import BenchArticle
+from .bench_phases import BenchError
 from .bus import connect
 
 BARE_STREAM = "BENCH_BARE"
@@ -162,9 +163,9 @@ class EnrichmentWorker:
             out, err = await asyncio.wait_for(self.process.communicate(items), timeout=_ENRICH_TIMEOUT)
         except TimeoutError:
             await self.stop()
-            raise RuntimeError(f"bare enrichment took longer than {_ENRICH_TIMEOUT:.0f}s") from None
+            raise BenchError(f"bare enrichment took longer than {_ENRICH_TIMEOUT:.0f}s") from None
         if self.process.returncode != 0:
-            raise RuntimeError(f"bare enrichment failed: {err.decode(errors='replace')[-2000:]}")
+            raise BenchError(f"bare enrichment failed: {err.decode(errors='replace')[-2000:]}")
         report: dict[str, Any] = json.loads(out)
         return {
             "articles": report["articles"],

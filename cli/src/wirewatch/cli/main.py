@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from .bench_command import bench as bench_command
 from .bus import DEFAULT_NATS_URL, BusUnavailableError
 from .cluster_commands import cluster as cluster_command
 from .dev import DEMO_PACE, DevOptions, run_dev
@@ -40,6 +41,7 @@ app.add_typer(feeds_app, name="feeds")
 app.command("enrich")(enrich_command)
 app.command("cluster")(cluster_command)
 app.command("status")(status_command)
+app.command("bench")(bench_command)
 
 NatsUrl = Annotated[str, typer.Option("--nats-url", envvar="WIREWATCH_NATS_URL", help="NATS server URL.")]
 
