@@ -16,6 +16,7 @@ from ._http import GuardedTransport, guarded_client, is_public_address, parse_al
 from ._logging import configure_logging
 from ._metrics import LATENCY_BUCKETS, HopMetrics
 from ._mongo import make_mongo_client
+from ._periodic import Periodic
 from ._processes import ChildProcess, find_binary, free_port, port_is_free, wait_for_port
 from ._service import Service, health_routes, run_asgi
 from ._settings import ServiceSettings
@@ -32,6 +33,7 @@ __all__ = [
     "GuardedTransport",
     "HopMetrics",
     "MessageRejected",
+    "Periodic",
     "ResponseTooLargeError",
     "RetryLater",
     "Service",

@@ -6,8 +6,6 @@ and the consumer gauges carry only this service's own durable consumers (a handf
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Iterable
 
@@ -16,9 +14,8 @@ from nats.js.errors import NotFoundError
 from prometheus_client import CollectorRegistry
 from pymongo import monitoring
 
+from ._periodic import Periodic
 from .metric_catalogue import LATENCY_BUCKETS, gauge, histogram
-
-log = logging.getLogger("wirewatch.metrics")
 
 # The commands wirewatch sends; the label would otherwise be whatever the driver or a future query sends.
 DB_COMMANDS = frozenset(
@@ -61,7 +58,7 @@ class ConsumerLag:
         self._interval = interval
         self.pending = gauge("wirewatch_consumer_pending", registry)
         self.ack_pending = gauge("wirewatch_consumer_ack_pending", registry)
-        self._task: asyncio.Task[None] | None = None
+        self._loop: Periodic | None = None
 
     def owns(self, consumer: str) -> bool:
         return consumer == self._service or consumer.startswith(f"{self._service}-")
@@ -81,19 +78,16 @@ class ConsumerLag:
                 self.ack_pending.labels(self._service, name).set(info.num_ack_pending or 0)
 
     def start(self, connection: Callable[[], NatsClient]) -> None:
-        async def loop() -> None:
-            while True:
-                try:
-                    await self.refresh(connection())
-                except Exception as exc:  # noqa: BLE001 - a failed refresh keeps the last values; try again later
-                    log.debug("consumer info refresh failed: %s", exc)
-                await asyncio.sleep(self._interval)
-
-        self._task = asyncio.create_task(loop(), name=f"{self._service}-consumer-lag")
+        # A failed refresh (NATS restarting) keeps the last values; the next round tries again.
+        self._loop = Periodic(
+            f"{self._service}-consumer-lag",
+            lambda: self.refresh(connection()),
+            self._interval,
+            error_level=logging.DEBUG,
+        )
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        if self._loop is not None:
+            await self._loop.stop()
+            self._loop = None
