@@ -14,14 +14,13 @@ Each replica sweeps; the version-conditional replace makes the change happen onc
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from wirewatch.contracts import EventChanged
+from wirewatch.runtime import Periodic
 
 from .events import EventState
 from .merger import EventMerger
@@ -47,7 +46,7 @@ class DormancySweeper:
         self.merger = EventMerger(repository)
         self.publish = publish
         self.dormant_after = dormant_after
-        self._task: asyncio.Task[None] | None = None
+        self._loop: Periodic | None = None
 
     async def sweep(self, now: datetime | None = None) -> int:
         """Make every event quiet for ``dormant_after`` dormant (up to SWEEP_BATCH); returns how many."""
@@ -62,21 +61,17 @@ class DormancySweeper:
                 done += 1
         return done
 
-    def start(self, interval: float) -> None:
-        async def loop() -> None:
-            while True:
-                try:
-                    swept = await self.sweep()
-                    if swept:
-                        log.info("events went dormant", extra={"events": swept})
-                except Exception:  # the next sweep retries; a failing database must not end the loop
-                    log.exception("dormancy sweep failed")
-                await asyncio.sleep(interval)
+    async def _sweep_and_log(self) -> None:
+        swept = await self.sweep()
+        if swept:
+            log.info("events went dormant", extra={"events": swept})
 
-        self._task = asyncio.create_task(loop(), name="dedupe-dormancy")
+    def start(self, interval: float) -> None:
+        # Periodic: a failing sweep is logged and retried next round, and stop() ends the loop even when a
+        # publish inside the sweep swallowed the cancellation (wirewatch.runtime._periodic says how).
+        self._loop = Periodic("dormancy sweep", self._sweep_and_log, interval, error_level=logging.ERROR)
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        if self._loop is not None:
+            await self._loop.stop()
