@@ -226,11 +226,13 @@ def test_every_pair_of_race_headlines_joins_whichever_comes_first():
 # Two replicas on one durable consumer, twelve headlines that each join whichever came first: exactly one event.
 # The race this guards (issue 5): a replica's new event was visible, and joinable, before its creation was checked
 # against the other replica's; now it is provisional until then and nobody joins it (see dedupe/creations.py).
+@pytest.mark.parametrize("replicas", [2, 3])
 async def test_two_replicas_on_one_durable_make_one_event_per_story(
-    dedupe: Service, nats_url, mongo_url, mongo_db_name, nats_client, db
+    dedupe: Service, nats_url, mongo_url, mongo_db_name, nats_client, db, replicas: int
 ):
-    second = create_service(_settings(nats_url, mongo_url, mongo_db_name))
-    await second.start()
+    others = [create_service(_settings(nats_url, mongo_url, mongo_db_name)) for _ in range(replicas - 1)]
+    for other in others:
+        await other.start()
     try:
         published = await _collect(nats_client)
         # Headlines only (as many feeds give): different wording, so none is a copy of another.
@@ -239,12 +241,15 @@ async def test_two_replicas_on_one_durable_make_one_event_per_story(
             await _publish(nats_client, message)
         await eventually(lambda: len(published) == len(stories), timeout=60, what="every article decided")
     finally:
-        await second.stop()
-    handled = [s.metrics.messages.labels("dedupe", "ok")._value.get() for s in (dedupe, second)]
+        for other in others:
+            await other.stop()
+    handled = [s.metrics.messages.labels("dedupe", "ok")._value.get() for s in (dedupe, *others)]
     assert sum(handled) == len(stories)
     events = [doc async for doc in db["events"].find({})]
     assert len(events) == 1
     assert events[0]["article_count"] == len(stories)
     assert events[0]["version"] == len(stories)
+    assert "pending" not in events[0]
     assert [c.change for _, c, _ in published].count("created") == 1
     assert sorted(c.event.version for _, c, _ in published) == list(range(1, len(stories) + 1))
+    assert await _event_messages(nats_client) == len(stories)

@@ -185,6 +185,7 @@ class ArticleClusterer:
                 if held.own is not None and target.event_id < own_id:
                     await self.creations.withdraw(held.own)
                     held.own = None
+                self._on_conflict("provisional")
                 take_over = None if nested else self._take_over
                 finished = await self.creations.wait(target.event_id, held.own, take_over)
                 resolved += finished.published() if finished is not None else ()
@@ -226,6 +227,7 @@ class ArticleClusterer:
 
     async def _take_over(self, message_json: str, owner: str) -> Outcome:
         """Finish the check of a creation whose creator stopped (its lease ran out), as that creator would have."""
+        self._on_conflict("takeover")
         ctx = _context(ArticleEnriched.model_validate_json(message_json))
         event = await self.repository.load_event(event_id_for(ctx.features.article_id))
         record = event.change_for(ctx.key) if event is not None else None

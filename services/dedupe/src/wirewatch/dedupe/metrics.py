@@ -19,7 +19,8 @@ class DedupeMetrics:
         # Counter: articles decided, by decision (create, join, duplicate, revision, replay, stale).
         self.decisions = counter("wirewatch_dedupe_decisions", registry)
         # Counter: optimistic-concurrency retries, by kind (version: an event changed under us; creation:
-        # another event was created while we searched).
+        # another event was created while we searched; provisional: the best event was still being created, we
+        # waited; takeover: we finished the creation check of a creator that stopped, see creations.py).
         self.conflicts = counter("wirewatch_dedupe_conflicts", registry)
         # Histogram: candidate events scored for one article (cost of clustering; should stay flat as events grow).
         self.candidates = histogram("wirewatch_dedupe_candidates", registry, (0, 1, 2, 5, 10, 20, 50, 100, 200))
