@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from wirewatch.contracts import ArticleEnriched, Enrichment, Place
 
-from .terms import is_title_case, key_terms, name_phrases, term_vector
+from .terms import by_mentions, is_title_case, key_terms, name_phrases, protagonist, term_vector
 
 # An article dated more than this after it was ingested has a wrong date: trust the ingest time instead.
 _FUTURE_TOLERANCE = timedelta(days=1)
@@ -36,6 +36,8 @@ class ArticleFeatures:
     category: str | None = None
     event_type: str | None = None
     event_type_detail: dict[str, object] | None = field(default=None, compare=False)
+    # The name written most often (terms.protagonist); None for headlines and texts naming no one twice.
+    protagonist: str | None = None
 
     @property
     def place_keys(self) -> tuple[str, ...]:
@@ -68,9 +70,14 @@ def article_time(published_at: datetime | None, ingested_at: datetime) -> dateti
 
 
 def _name_phrases(title: str, text: str) -> tuple[str, ...]:
+    """Capitalised phrases, the most mentioned first (so the event's first-ranked name is its protagonist)."""
     if text:
-        return tuple(name_phrases(text))
+        return tuple(by_mentions(name_phrases(text), title, text))
     return () if is_title_case(title) else tuple(name_phrases(title))
+
+
+def _protagonist(title: str, text: str) -> str | None:
+    return protagonist(_name_phrases(title, text), title, text) if text else None
 
 
 def _entities(enrichment: Enrichment, title: str, text: str) -> tuple[str, ...]:
@@ -116,6 +123,7 @@ def features_from_enriched(message: ArticleEnriched) -> ArticleFeatures:
         category=event_type.category.strip().lower() if typed and event_type else None,
         event_type=event_type.type.strip().lower() if typed and event_type else None,
         event_type_detail=event_type.model_dump(mode="json") if event_type else None,
+        protagonist=_protagonist(article.title, article.text),
     )
 
 
@@ -137,4 +145,5 @@ def features_from_text(
         at=at,
         source=source,
         entities=_name_phrases(title, text),
+        protagonist=_protagonist(title, text),
     )

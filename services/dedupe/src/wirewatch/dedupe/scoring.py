@@ -9,12 +9,13 @@ from typing import Literal
 
 from .events import KEY_ENTITIES, EventState, ranked
 from .features import ArticleFeatures
-from .terms import cosine
+from .terms import cosine, name_words, normalise
 
 DecisionKind = Literal["create", "join", "duplicate", "revision"]
 
 # Events scored per article at most: retrieval ranks by shared keys, so the right event is among the first few.
 MAX_CANDIDATES = 24
+PROMINENT_NAMES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,9 @@ class ClusteringPolicy:
     half_life_hours: float = 36.0
     # Both sides name countries and none is shared: most likely the same kind of thing somewhere else.
     foreign_place_factor: float = 0.5
+    # The article is about someone the event never names, and the event's main name is absent from the article:
+    # most likely the same kind of story about someone else (another player arrested, another coach fired).
+    protagonist_factor: float = 0.5
     # An article that fits two events this well shows they are one story: the smaller is merged into the larger.
     merge_threshold: float = 0.6
 
@@ -97,6 +101,19 @@ def _place_score(features: ArticleFeatures, event: EventState) -> float | None:
     return 0.5 * countries + 0.5 * (1.0 if shared else 0.0)
 
 
+def protagonist_conflict(features: ArticleFeatures, event: EventState) -> bool:
+    """The article's protagonist is not among the event's names and the event's first name not among the article's."""
+    if features.protagonist is None or not event.entity_counts:
+        return False
+    # Any of the event's main names will do here (an event about Williams that mentions Jackson in passing has
+    # met Jackson); the event's first name must be prominent in the article to count as met.
+    names = ranked(event.entity_counts)[: KEY_ENTITIES * 3]
+    if features.protagonist in name_words(names):
+        return False
+    theirs = normalise(names[0].split()[-1])
+    return theirs not in name_words(features.entities[:PROMINENT_NAMES]) and theirs not in name_words(features.actors)
+
+
 def _category_score(features: ArticleFeatures, event: EventState) -> float | None:
     if features.category is None or event.event_type is None:
         return None
@@ -135,6 +152,8 @@ def score(features: ArticleFeatures, event: EventState, policy: ClusteringPolicy
     final = combined * decay
     if places == 0.0:
         final *= policy.foreign_place_factor
+    if protagonist_conflict(features, event):
+        final *= policy.protagonist_factor
     if text < policy.min_text:
         final = 0.0
     return Scores(text, entities, places, category, decay, combined, final)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from .scripts import root_key
 
@@ -215,6 +215,49 @@ def name_phrases(text: str, limit: int = 20) -> list[str]:
         if len(phrases) >= limit:
             break
     return phrases[:limit]
+
+
+# Capitalised words that are not names of a protagonist: months, days and honorifics.
+_NOT_PROTAGONIST_WORDS = """
+    january february march april may june july august september october november december jan feb mar apr jun jul
+    aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday mr mrs ms dr
+    """
+_NOT_PROTAGONISTS = frozenset(_NOT_PROTAGONIST_WORDS.split())
+MIN_PROTAGONIST_MENTIONS = 2
+
+
+def by_mentions(phrases: Sequence[str], title: str, text: str) -> list[str]:
+    """``phrases`` most mentioned first (mentions of a phrase's last word, capitalised), ties in their order."""
+    mentions: dict[str, int] = {}
+    for token in tokens(f"{title}\n{text}"):
+        if token[0].isupper():
+            term = normalise(token)
+            mentions[term] = mentions.get(term, 0) + 1
+    order = {phrase: position for position, phrase in enumerate(phrases)}
+    return sorted(phrases, key=lambda p: (-mentions.get(normalise(p.split()[-1]), 0), order[p]))
+
+
+def protagonist(names: Sequence[str], title: str, text: str) -> str | None:
+    """Who or what the story is about: the last word of the most mentioned name, if it is written at least twice.
+
+    "Jamal Williams ... Williams said ... Williams was booked" gives "william". Two incidents of one kind of story
+    (two players arrested, two coaches fired) differ exactly here while their other words agree. A headline alone
+    names everything once, so it has no protagonist and the conflict check (scoring) never applies to it.
+    ``names`` are name phrases, most mentioned first (:func:`by_mentions`).
+    """
+    words = f"{title}\n{text}"
+    for name in names:
+        last = normalise(name.split()[-1])
+        if len(last) <= 2 or last in _NOT_PROTAGONISTS or last in STOPWORDS:
+            continue
+        mentions = sum(1 for t in tokens(words) if t[0].isupper() and normalise(t) == last)
+        return last if mentions >= MIN_PROTAGONIST_MENTIONS else None
+    return None
+
+
+def name_words(names: Iterable[str]) -> set[str]:
+    """Every normalised word of some names: "jamal williams" counts as a mention of "william"."""
+    return {normalise(word) for name in names for word in name.split()}
 
 
 def merge_counts(items: Iterable[str]) -> dict[str, int]:
