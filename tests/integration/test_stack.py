@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import sys
 from pathlib import Path
@@ -136,6 +137,7 @@ async def test_dev_ingests_the_demo_and_stops_cleanly_on_sigterm(
         "WIREWATCH_MONGO_URL": mongo_url,
         "WIREWATCH_MONGO_DB": mongo_db_name,
         "WIREWATCH_INGEST_PORT": "0",
+        "WIREWATCH_PROMETHEUS_PORT": "0",
         "COLUMNS": "200",
     }
     argv = ["-m", "wirewatch.cli", "dev", "--state-dir", str(tmp_path / "state"), "-s", "ingest", "--demo-pace", "0"]
@@ -154,7 +156,13 @@ async def test_dev_ingests_the_demo_and_stops_cleanly_on_sigterm(
         assert "Ctrl-C to stop" in text, text
         assert "ingesting the demo corpus: 31 articles about 6 events" in text
         children = children_of(dev.pid)
-        assert len(children) == 1  # ingest; the servers are the test session's
+        # ingest, and Prometheus where it is installed; the servers are the test session's.
+        with_prometheus = shutil.which("prometheus") is not None
+        assert len(children) == 1 + with_prometheus
+        if with_prometheus:
+            assert "/targets" in text, text  # the banner says where Prometheus is
+        else:
+            assert "prometheus not found on PATH" in text, text
 
         client = make_mongo_client(mongo_url)
         try:

@@ -18,6 +18,8 @@ from wirewatch.runtime import WirewatchError
 
 from .bus import connect
 from .demo import demo_articles
+from .dev_prometheus import DEFAULT_PORT as PROMETHEUS_PORT
+from .dev_prometheus import DevPrometheus, PrometheusError, banner_line, for_stack
 from .ingest_file import publish_article
 from .rendering import event_line, stack_panel
 from .stack import Stack
@@ -40,11 +42,15 @@ class DevOptions:
     ports: Mapping[str, int]
     services: tuple[str, ...] | None = None
     demo_pace: float = DEMO_PACE
+    prometheus: bool = True
+    prometheus_port: int = PROMETHEUS_PORT
 
 
-def where_things_are(stack: Stack) -> list[tuple[str, str]]:
+def where_things_are(stack: Stack, prometheus: str | None = None) -> list[tuple[str, str]]:
     rows = [("api", stack.api_url or "(not running)")]
     rows += [(f"{name} metrics", endpoint.metrics_url) for name, endpoint in stack.endpoints.items()]
+    if prometheus is not None:
+        rows.append(("Prometheus", prometheus))
     if stack.missing_services:
         rows.append(("not running", ", ".join(stack.missing_services)))
     nats_note = f"  (monitor {stack.nats.monitor_url})" if stack.nats else "  (external)"
@@ -66,12 +72,13 @@ async def run_dev(options: DevOptions, console: Console) -> int:
         mongo_db=options.mongo_db,
         extra_env=DEV_ENV,
     )
+    prometheus = for_stack(stack, port=options.prometheus_port) if options.prometheus else None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     # Stops the stack as soon as a signal comes, also while it is still starting (that interrupts the start).
-    stopper = asyncio.create_task(_stop_on(stop, stack))
+    stopper = asyncio.create_task(_stop_on(stop, stack, prometheus))
     try:
         try:
             with console.status("starting nats-server, SecantusDB and the services ..."):
@@ -82,7 +89,10 @@ async def run_dev(options: DevOptions, console: Console) -> int:
                 return 130
             console.print(f"[bold red]wirewatch dev could not start:[/] {exc}")
             return 1
-        console.print(stack_panel(where_things_are(stack)))
+        prometheus_line = "off (--no-prometheus)"
+        if options.prometheus:
+            prometheus_line = await asyncio.to_thread(_start_prometheus, prometheus)
+        console.print(stack_panel(where_things_are(stack, prometheus_line)))
         nc = await connect(stack.nats_url, name="dev")
         try:
             if options.demo:
@@ -103,9 +113,22 @@ async def run_dev(options: DevOptions, console: Console) -> int:
     return 0
 
 
-async def _stop_on(stop: asyncio.Event, stack: Stack) -> None:
+async def _stop_on(stop: asyncio.Event, stack: Stack, prometheus: DevPrometheus | None) -> None:
     await stop.wait()
+    if prometheus is not None:
+        await asyncio.to_thread(prometheus.stop)
     await asyncio.to_thread(stack.stop)
+
+
+def _start_prometheus(prometheus: DevPrometheus | None) -> str:
+    """Start Prometheus when it is installed; dev runs on without it. Returns the banner line."""
+    if prometheus is None:
+        return banner_line(None)
+    try:
+        prometheus.start()
+    except PrometheusError as exc:
+        return banner_line(prometheus, str(exc))
+    return banner_line(prometheus)
 
 
 def _printer(console: Console) -> Callable[[Msg], Awaitable[None]]:

@@ -20,6 +20,7 @@ from .bench_command import bench as bench_command
 from .bus import DEFAULT_NATS_URL, BusUnavailableError
 from .cluster_commands import cluster as cluster_command
 from .dev import DEMO_PACE, DevOptions, run_dev
+from .dev_prometheus import DEFAULT_PORT as PROMETHEUS_PORT
 from .enrich_commands import enrich as enrich_command
 from .eval_commands import eval_app
 from .event_commands import articles_app, events_app
@@ -74,16 +75,35 @@ def dev(
         typer.Option("--service", "-s", help="Run only this service; repeatable. Default: every installed one."),
     ] = None,
     demo_pace: Annotated[float, typer.Option("--demo-pace", min=0, help="Seconds between demo articles.")] = DEMO_PACE,
+    prometheus: Annotated[
+        bool, typer.Option("--prometheus/--no-prometheus", help="Also run Prometheus when it is installed.")
+    ] = True,
+    prometheus_port: Annotated[
+        int,
+        typer.Option(
+            "--prometheus-port", envvar="WIREWATCH_PROMETHEUS_PORT", min=0, max=65535, help="0 = any free port."
+        ),
+    ] = PROMETHEUS_PORT,
 ) -> None:
     """Run the whole system here until Ctrl-C: nats-server, SecantusDB and every service, each its own process.
 
-    Service ports are 8080 (api) to 8084; set WIREWATCH_<SVC>_PORT to move one (0 = any free port).
+    Service ports are 8080 (api) to 8084; set WIREWATCH_<SVC>_PORT to move one (0 = any free port). Prometheus
+    (when the binary is installed) scrapes them with the alert rules of deploy/prometheus, on 127.0.0.1:9090.
     """
     unknown = sorted(set(service or []) - set(SERVICES))
     if unknown:
         fail(f"unknown service(s): {', '.join(unknown)}; known: {', '.join(SERVICES)}", 2)
     options = DevOptions(
-        state_dir, demo, nats_url, mongo_url, mongo_db, ports_from_env(), tuple(service or ()) or None, demo_pace
+        state_dir,
+        demo,
+        nats_url,
+        mongo_url,
+        mongo_db,
+        ports_from_env(),
+        tuple(service or ()) or None,
+        demo_pace,
+        prometheus=prometheus,
+        prometheus_port=prometheus_port,
     )
     code = asyncio.run(run_dev(options, _out()))
     raise typer.Exit(code)
