@@ -68,19 +68,25 @@ def test_alert_expressions_only_read_catalogue_metrics():
         assert not unknown_names(rule["expr"]), (rule["alert"], unknown_names(rule["expr"]))
 
 
-def test_every_alert_has_a_unit_test():
-    tested = {
-        case["alertname"]
+def test_every_alert_has_a_unit_test_that_fires_it_and_one_that_keeps_it_quiet():
+    cases = [
+        case
         for path in RULE_TESTS
         for group in yaml.safe_load(path.read_text())["tests"]
         for case in group.get("alert_rule_test", [])
-    }
-    assert {rule["alert"] for rule in alerts()} <= tested
+    ]
+    fired = {case["alertname"] for case in cases if case.get("exp_alerts")}
+    quiet = {case["alertname"] for case in cases if not case.get("exp_alerts")}
+    names = {rule["alert"] for rule in alerts()}
+    assert names <= fired, f"never seen firing: {names - fired}"
+    assert names <= quiet, f"never seen quiet: {names - quiet}"
 
 
 def test_promtool_checks_the_config_and_rules():
-    checked = promtool("check", "config", "--syntax-only", "prometheus.yml")
+    # The full check (not --syntax-only) also loads and checks every rule file the config names.
+    checked = promtool("check", "config", "prometheus.yml")
     assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert f"SUCCESS: {len(RULE_FILES)} rule files found" in checked.stdout + checked.stderr
     checked = promtool("check", "rules", *(str(path) for path in RULE_FILES))
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
@@ -89,3 +95,4 @@ def test_promtool_checks_the_config_and_rules():
 def test_promtool_runs_the_alert_unit_tests(path: Path):
     tested = promtool("test", "rules", str(path))
     assert tested.returncode == 0, tested.stdout + tested.stderr
+    assert "SUCCESS" in tested.stdout + tested.stderr
