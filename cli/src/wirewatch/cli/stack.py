@@ -191,16 +191,8 @@ class Stack:
                     self._launch(server)
             _run(self._provision())
             for name in self.services:
-                self._launch(
-                    ChildProcess(
-                        name,
-                        [sys.executable, "-m", f"wirewatch.{name}"],
-                        log_path=self.log_dir / f"{name}.log",
-                        env=self.service_env(name),
-                    ),
-                    service=True,
-                )
-            self._wait_ready()
+                self.launch_service(name)
+            self.wait_ready()
         except BaseException:
             self.stop()
             raise
@@ -217,6 +209,19 @@ class Stack:
             for server in (self.nats, self.mongo):
                 if server is not None:
                     server.stop(grace=self.stop_grace)
+
+    def launch_service(self, name: str) -> ChildProcess:
+        """Start service ``name`` as a new process (replacing one that ended), without waiting for it."""
+        if name not in self.endpoints:
+            raise StackError(f"{name} is not one of this stack's services ({', '.join(self.services)})")
+        child = ChildProcess(
+            name,
+            [sys.executable, "-m", f"wirewatch.{name}"],
+            log_path=self.log_dir / f"{name}.log",
+            env=self.service_env(name),
+        )
+        self._launch(child, service=True)
+        return child
 
     def exited_services(self) -> dict[str, int | None]:
         """Services whose process has ended although the stack was not stopped, with their exit codes."""
@@ -281,9 +286,12 @@ class Stack:
             else:
                 return
 
-    def _wait_ready(self) -> None:
-        pending = dict(self.endpoints)
-        deadline = time.monotonic() + self.ready_timeout
+    def wait_ready(self, names: Sequence[str] | None = None, timeout: float | None = None) -> None:
+        """Block until each service in ``names`` (default: all) answers /readyz with 200; StackError otherwise."""
+        wanted = self.services if names is None else names
+        pending = {name: self.endpoints[name] for name in wanted}
+        limit = self.ready_timeout if timeout is None else timeout
+        deadline = time.monotonic() + limit
         with httpx.Client(timeout=1.0) as client:
             while pending:
                 if self._stopping.is_set():
@@ -301,9 +309,7 @@ class Stack:
                 if time.monotonic() > deadline:
                     names = ", ".join(pending)
                     raise StackError(
-                        "\n\n".join(
-                            self._failure(name, f"not ready after {self.ready_timeout:.0f}s") for name in pending
-                        )
+                        "\n\n".join(self._failure(name, f"not ready after {limit:.0f}s") for name in pending)
                         + f"\n\nnot ready: {names}"
                     )
                 time.sleep(0.2)

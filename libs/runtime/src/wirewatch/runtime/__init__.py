@@ -1,6 +1,7 @@
 """wirewatch runtime plumbing shared by every service: settings, broker, consumption, metrics, health,
 database, HTTP, logging and the embedded stack."""
 
+from ._availability import dependency_unavailable, unavailable_delay
 from ._broker import durable_subscriber, make_broker
 from ._consumer import ConsumerPolicy, Delivery, consume, ingested_at_header
 from ._embedded import EmbeddedMongo, EmbeddedNats
@@ -42,6 +43,7 @@ __all__ = [
     "WirewatchError",
     "configure_logging",
     "consume",
+    "dependency_unavailable",
     "durable_subscriber",
     "find_binary",
     "free_port",
@@ -57,5 +59,6 @@ __all__ = [
     "read_limited",
     "run_asgi",
     "stream_config",
+    "unavailable_delay",
     "wait_for_port",
 ]

@@ -34,12 +34,15 @@ def durable_subscriber(
     stream: StreamDefinition,
     durable: str,
     batch_size: int = 16,
-    ack_wait: float = 60.0,
+    ack_wait: float = 30.0,
 ) -> PullStreamSubscriber:
     """A durable pull subscriber that replicas share; acking is left to :func:`consume`.
 
     ``max_deliver`` stays unlimited on the server: :func:`consume` counts deliveries and dead-letters the
     message itself, which JetStream would otherwise just stop redelivering without telling anyone.
+    ``ack_wait`` is how long the messages a crashed replica held stay away before JetStream hands them out again;
+    it can be short because :func:`consume` reports a long-running handler as in progress. It applies when the
+    durable consumer is created; an existing consumer keeps its own (``nats consumer edit`` changes it).
     """
     subscriber: PullStreamSubscriber = router.subscriber(
         subject,

@@ -3,13 +3,20 @@
 Every service handler runs inside :func:`consume`: the message is acked only after the handler (its DB writes
 and its publishes) succeeded; a failure is redelivered after a delay; a payload that can never be processed, or
 one that keeps failing, goes to ``dlq.<service>`` with its error and is then acked so the consumer keeps going.
+
+While the database or nats-server is away, failures are the server's, not the message's: they are redelivered with
+a growing delay for as long as the outage lasts (up to ``max_unavailable_deliveries``) and never dead-lettered.
+A handler that runs long tells JetStream it is still working (``in_progress``), so the ack wait can stay short and
+a crashed replica's messages come back quickly.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -24,6 +31,7 @@ from wirewatch.contracts import (
     dead_letter_subject,
 )
 
+from ._availability import dependency_unavailable, unavailable_delay
 from ._errors import MessageRejected, RetryLater
 from ._metrics import HopMetrics
 
@@ -51,6 +59,12 @@ class ConsumerPolicy:
     service: str
     max_deliver: int
     retry_delays: tuple[float, ...]
+    # A message that fails only because a server is away is still dead-lettered after this many deliveries
+    # (about two hours of outage at the 10 s cap), so a message that itself breaks the connection cannot loop forever.
+    max_unavailable_deliveries: int = 720
+    # A handler still running after this many seconds tells JetStream so (and again every interval): keep it
+    # well under the consumer's ack wait.
+    progress_interval: float = 10.0
 
     def delay_for(self, num_delivered: int) -> float:
         if not self.retry_delays:
@@ -102,13 +116,24 @@ async def consume(
         return
 
     try:
-        await handler(payload, delivery)
+        async with _working_on(msg, policy.progress_interval):
+            await handler(payload, delivery)
     except MessageRejected as exc:
         await _dead_letter(msg, delivery, broker, policy, "rejected", exc)
         metrics.messages.labels(policy.service, "rejected").inc()
         metrics.dead_letters.labels(policy.service, "rejected").inc()
         return
     except Exception as exc:  # every other failure is retried, then dead-lettered
+        if dependency_unavailable(exc) and delivery.num_delivered < policy.max_unavailable_deliveries:
+            delay = unavailable_delay(delivery.num_delivered)
+            log.warning(
+                "a server is unavailable, will retry",
+                extra={"subject": delivery.subject, "attempt": delivery.num_delivered, "retry_in": delay,
+                       "error_type": type(exc).__name__, "error": str(exc)[:300]},
+            )  # fmt: skip
+            metrics.messages.labels(policy.service, "unavailable").inc()
+            await _settle(msg.nack(delay=delay), "nak")
+            return
         if delivery.num_delivered >= policy.max_deliver:
             await _dead_letter(msg, delivery, broker, policy, "failed", exc)
             metrics.messages.labels(policy.service, "dead_lettered").inc()
@@ -121,10 +146,10 @@ async def consume(
             extra={"subject": delivery.subject, "attempt": delivery.num_delivered, "retry_in": delay},
         )
         metrics.messages.labels(policy.service, "retried").inc()
-        await msg.nack(delay=delay)
+        await _settle(msg.nack(delay=delay), "nak")
         return
 
-    await msg.ack()
+    await _settle(msg.ack(), "ack")
     metrics.processing.labels(policy.service).observe(time.perf_counter() - started)
     metrics.messages.labels(policy.service, "ok").inc()
     metrics.observe_since(metrics.end_to_end, ingested_at_header(delivery.headers))
@@ -172,3 +197,43 @@ async def _dead_letter(
         },
     )
     await msg.ack()
+
+
+async def _settle(answer: Awaitable[None], what: str) -> None:
+    """Send an ack or nak; when the bus is away, say so and let JetStream redeliver after the ack wait.
+
+    Raising here would only reach FastStream's pull loop, which cancels the other messages of the batch; the
+    handlers are idempotent, so the redelivery repeats nothing.
+    """
+    try:
+        await answer
+    except Exception as exc:
+        if not dependency_unavailable(exc):
+            raise
+        log.warning("could not %s a message, it will be redelivered", what, extra={"error_type": type(exc).__name__})
+
+
+@contextlib.asynccontextmanager
+async def _working_on(msg: NatsMessage, interval: float) -> AsyncIterator[None]:
+    """While the block runs longer than ``interval``, tell JetStream every ``interval`` that the message is in progress.
+
+    Costs nothing for the usual short handler: a timer is armed and cancelled; a task starts only once it fires.
+    """
+    loop = asyncio.get_running_loop()
+    beats: list[asyncio.Task[None]] = []
+
+    async def beat() -> None:
+        while True:
+            with contextlib.suppress(Exception):  # a lost heartbeat only risks an early (idempotent) redelivery
+                await msg.in_progress()
+            await asyncio.sleep(interval)
+
+    timer = loop.call_later(interval, lambda: beats.append(loop.create_task(beat())))
+    try:
+        yield
+    finally:
+        timer.cancel()
+        for task in beats:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

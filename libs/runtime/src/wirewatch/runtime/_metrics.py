@@ -10,7 +10,7 @@ from .metric_catalogue import LATENCY_BUCKETS, counter, histogram
 
 __all__ = ["LATENCY_BUCKETS", "OUTCOMES", "HopMetrics"]
 
-OUTCOMES = ("ok", "retried", "dead_lettered", "rejected")
+OUTCOMES = ("ok", "retried", "unavailable", "dead_lettered", "rejected")
 
 
 class HopMetrics:
@@ -21,7 +21,8 @@ class HopMetrics:
 
     def __init__(self, registry: CollectorRegistry, service: str) -> None:
         self.service = service
-        # Counter: messages a service finished with, by outcome (ok, retried, dead_lettered, rejected).
+        # Counter: messages a service finished with, by outcome (ok, retried, unavailable = put back because the
+        # database or the bus was away, dead_lettered, rejected).
         self.messages = counter("wirewatch_messages", registry)
         # Histogram: seconds spent in the handler (decode, work, DB writes, publish).
         self.processing = histogram("wirewatch_processing_seconds", registry)
