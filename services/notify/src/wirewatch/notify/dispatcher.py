@@ -18,7 +18,7 @@ from faststream.nats import NatsMessage
 from pydantic import ValidationError
 
 from wirewatch.contracts import WebhookDeliveryRequested
-from wirewatch.runtime import ConsumerPolicy
+from wirewatch.runtime import ConsumerPolicy, dependency_unavailable, unavailable_delay
 
 from .context import DeliveryContext
 from .deadletters import DeadLetterSink
@@ -127,6 +127,16 @@ class DeliveryDispatcher:
             await self._internal_failure(request, ctx, exc)
 
     async def _internal_failure(self, request: WebhookDeliveryRequested, ctx: DeliveryContext, exc: Exception) -> None:
+        if dependency_unavailable(exc):
+            # The database or the bus is away: not this delivery's fault, so it does not count towards giving up.
+            delay = unavailable_delay(ctx.num_delivered)
+            log.warning(
+                "a server is unavailable, delivery will retry",
+                extra={"webhook_id": request.webhook_id, "retry_in": delay, "error_type": type(exc).__name__},
+            )
+            with contextlib.suppress(Exception):  # if the bus is away too, JetStream redelivers after the ack wait
+                await ctx.msg.nack(delay=delay)
+            return
         failures = self._internal_failures.get(request.webhook_id, 0) + 1
         self._internal_failures[request.webhook_id] = failures
         try:
