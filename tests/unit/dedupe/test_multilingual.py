@@ -1,8 +1,10 @@
 """Headlines in other languages about one event, titles only, no enrichment: what joins the English event.
 
-Measured, not wished: es, pt, fr and ru join through root keys (Azerbaiyán/Azerbaïdjan/Азербайджан -> ~azerb,
-operación/операция -> ~opera, militar -> ~milit). German compounds (Bergkarabach, Militäroperation) and Arabic
-script do not; an unrelated English headline stays apart.
+Measured, not wished: es, pt, fr and ru join through root keys (Azerbaiyán/Azerbaïdjan/Азербайджан -> ~aserb,
+operación/операция -> ~opera, militar -> ~milit); de too, through sound-alike spellings (Aserbaidschan -> ~aserb)
+and the last parts of compounds (Bergkarabach -> ~karab, Militäroperation -> ~opera) when the article says it is
+German. Arabic script does not (it shares only names, and two shared names are not a story, see test_terms); an
+unrelated English headline stays apart.
 """
 
 from __future__ import annotations
@@ -34,8 +36,8 @@ HEADLINES = {
 def test_which_languages_join_the_english_event():
     clusterer = OfflineClusterer()
     for minutes, (lang, title) in enumerate(HEADLINES.items()):
-        features = features_from_text(lang, title, at=T0 + timedelta(minutes=minutes))
+        features = features_from_text(lang, title, at=T0 + timedelta(minutes=minutes), lang=lang)
         clusterer.add(features, content_hash(title, ""))
     events = clusterer.assignments()
     joined = {lang for lang in HEADLINES if events[lang] == events["en"]}
-    assert joined == {"en", "es", "pt", "fr", "ru"}
+    assert joined == {"en", "es", "pt", "fr", "ru", "de"}

@@ -174,7 +174,9 @@ def cluster_batch(
             )
             features = features_from_enriched(message)
         else:
-            features = features_from_text(article.id, article.title, text, at=at, source=article.source)
+            features = features_from_text(
+                article.id, article.title, text, at=at, source=article.source, lang=article.lang
+            )
         decision = clusterer.add(features, digest, text)
         assert decision.event_id is not None  # add() always decides on an event
         out.append(Assignment(article.id, decision.event_id, decision.duplicate_of, decision.kind))

@@ -104,6 +104,7 @@ def features_from_enriched(message: ArticleEnriched) -> ArticleFeatures:
     for place in places:
         if place.country.upper() not in countries:
             countries.append(place.country.upper())
+    lang = (enrichment.lang or article.lang or "").strip().lower()[:2] or None
     unique_places: dict[str, Place] = {}
     for place in places:
         unique_places.setdefault(place_key(place), place)  # first mention wins
@@ -111,10 +112,10 @@ def features_from_enriched(message: ArticleEnriched) -> ArticleFeatures:
         article_id=article.article_id,
         revision=article.revision,
         title=article.title,
-        terms=term_vector(article.title, article.text),
+        terms=term_vector(article.title, article.text, lang),
         at=article_time(article.published_at, article.ingested_at),
         source=(article.source or "").strip().lower() or None,
-        lang=(enrichment.lang or article.lang or "").strip().lower()[:2] or None,
+        lang=lang,
         entities=_entities(enrichment, article.title, article.text),
         actors=tuple(dict.fromkeys(entity_name(a) for a in enrichment.actors if a.strip())),
         keywords=tuple(dict.fromkeys(k.strip().lower() for k in enrichment.keywords if k.strip())),
@@ -135,15 +136,18 @@ def features_from_text(
     at: datetime,
     source: str | None = None,
     revision: int = 1,
+    lang: str | None = None,
 ) -> ArticleFeatures:
     """Features of a bare article (no enrichment), e.g. for the batch command and offline evaluation."""
+    lang = (lang or "").strip().lower()[:2] or None
     return ArticleFeatures(
         article_id=article_id,
         revision=revision,
         title=title,
-        terms=term_vector(title, text),
+        terms=term_vector(title, text, lang),
         at=at,
         source=source,
+        lang=lang,
         entities=_name_phrases(title, text),
         protagonist=_protagonist(title, text),
     )

@@ -30,9 +30,22 @@ def fold(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_TABLE)
 
 
+# Spellings of one sound across Latin-script languages, most specific first: Aserbaidschan (de) = Azerbaijan,
+# Mosambik/Mozambique, Schweden/Sweden. Kept to these three: wider maps (c/k, ch/kh, y/i, w/v) made no language
+# join that did not already and cost 0.004 F1 on English headlines (ECB+ titles, train and dev).
+_SOUNDS = (("dsch", "j"), ("sch", "sh"), ("z", "s"))
+
+
+def sounds(folded: str) -> str:
+    """``folded`` with spelling variants of one sound made equal ("aserbaidschan" -> "aserbaijan")."""
+    for spelling, sound in _SOUNDS:
+        folded = folded.replace(spelling, sound)
+    return folded
+
+
 def root_key(term: str) -> str | None:
     """The root key of a normalised term, or None for short words and numbers (they say nothing across languages)."""
-    folded = fold(term)
+    folded = sounds(fold(term))
     if len(folded) <= ROOT_LETTERS or not folded[:ROOT_LETTERS].isalpha():
         return None
     return "~" + folded[:ROOT_LETTERS]

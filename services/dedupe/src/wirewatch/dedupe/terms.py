@@ -55,6 +55,10 @@ NAME_BOOST = 1.5
 LEAD_WORDS = 80
 # Weight of a word's root key (scripts.root_key) beside the word: lets "Azerbaiyán" meet "Azerbaijan".
 ROOT_WEIGHT = 1.0
+# Languages whose compounds are one word (Bergkarabach, Militäroperation), and the lengths of last parts tried.
+COMPOUNDING_LANGUAGES = frozenset({"de", "nl", "sv", "da", "no", "nb"})
+MIN_COMPOUND_LETTERS = 11
+COMPOUND_PART_LETTERS = (8, 9)
 
 
 def tokens(text: str) -> list[str]:
@@ -111,11 +115,12 @@ def _capitalised_inside_sentence(text: str) -> set[str]:
     return names
 
 
-def term_vector(title: str, text: str = "") -> dict[str, float]:
+def term_vector(title: str, text: str = "", lang: str | None = None) -> dict[str, float]:
     """An L2-normalised, sublinearly weighted term vector of the headline and the body's lead.
 
     Works on a headline alone (many feeds give nothing else). Weights are tf-like (1 + log of the
     position-weighted count) times a boost for names, which stands in for idf without corpus statistics.
+    ``lang`` (ISO 639-1) only matters for languages that write compounds as one word (see :func:`compound_roots`).
     """
     body = lead(text)
     names = _capitalised_inside_sentence(body)
@@ -135,7 +140,22 @@ def term_vector(title: str, text: str = "") -> dict[str, float]:
         for term, weight in list(vector.items()):
             if (root := root_key(term)) is not None:
                 vector[root] = vector.get(root, 0.0) + weight * ROOT_WEIGHT
+            if lang in COMPOUNDING_LANGUAGES:
+                for root in compound_roots(term):
+                    vector[root] = vector.get(root, 0.0) + weight * ROOT_WEIGHT
     return normalised(vector)
+
+
+def compound_roots(term: str) -> list[str]:
+    """Root keys of the possible last parts of a compound: "bergkarabach" -> ..., "~karab"; "militaroperation" ->
+    ..., "~opera". German (Dutch, Scandinavian) compounds end with the part that names the thing, which other
+    languages write as a word of its own. Without a dictionary every split leaving a part of
+    ``COMPOUND_PART_LETTERS`` letters is tried; the wrong ones are keys nothing else has.
+    """
+    if len(term) < MIN_COMPOUND_LETTERS:
+        return []
+    tails = (term[-size:] for size in COMPOUND_PART_LETTERS if size <= len(term) - 4)
+    return [r for r in dict.fromkeys(map(root_key, tails)) if r is not None and r != root_key(term)]
 
 
 def normalised(vector: Mapping[str, float]) -> dict[str, float]:
