@@ -62,6 +62,8 @@ class ConsumerPolicy:
     # A message that fails only because a server is away is still dead-lettered after this many deliveries
     # (about two hours of outage at the 10 s cap), so a message that itself breaks the connection cannot loop forever.
     max_unavailable_deliveries: int = 720
+    # The delay before each of those tries doubles from the first to the cap.
+    unavailable_delays: tuple[float, float] = (1.0, 10.0)
     # A handler still running after this many seconds tells JetStream so (and again every interval): keep it
     # well under the consumer's ack wait.
     progress_interval: float = 10.0
@@ -125,7 +127,8 @@ async def consume(
         return
     except Exception as exc:  # every other failure is retried, then dead-lettered
         if dependency_unavailable(exc) and delivery.num_delivered < policy.max_unavailable_deliveries:
-            delay = unavailable_delay(delivery.num_delivered)
+            first, cap = policy.unavailable_delays
+            delay = unavailable_delay(delivery.num_delivered, first=first, cap=cap)
             log.warning(
                 "a server is unavailable, will retry",
                 extra={"subject": delivery.subject, "attempt": delivery.num_delivered, "retry_in": delay,
