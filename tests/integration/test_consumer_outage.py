@@ -15,6 +15,7 @@ import pytest
 from faststream.nats import NatsMessage, NatsRouter
 from nats.aio.client import Client as NatsClient
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
 
 from wirewatch.contracts import ARTICLES_STREAM, ArticleSubmitted, DeadLetter
 from wirewatch.runtime import (
@@ -116,13 +117,13 @@ async def test_a_database_outage_is_waited_out_not_dead_lettered(
     assert service.registry.get_sample_value("wirewatch_messages_total", {"service": "outage", "outcome": "ok"}) == 3
 
 
-async def _count_is(collection, n: int) -> bool:
-    return await collection.count_documents({}) == n
+async def _count_is(collection: AsyncCollection[dict[str, object]], n: int) -> bool:
+    return int(await collection.count_documents({})) == n
 
 
 async def _idle(nc: NatsClient) -> bool:
     info = await nc.jetstream().consumer_info("ARTICLES", "outage")
-    return info.num_pending == 0 and info.num_ack_pending == 0
+    return not info.num_pending and not info.num_ack_pending
 
 
 async def test_a_handler_running_past_the_ack_wait_is_not_handed_out_twice(
