@@ -180,6 +180,7 @@ def parse_json_feed(body: bytes) -> ParsedFeed:
         raise FeedParseError(f"not a readable JSON Feed: {type(exc).__name__}: {exc}") from exc
     if not isinstance(document, dict):
         raise FeedParseError("not a JSON Feed: the document is not a JSON object")
+    document = _without_surrogates(document)
     version = str(document.get("version") or "")
     if not version.startswith(JSON_FEED_VERSION_PREFIXES):
         raise FeedParseError(f"not a JSON Feed: version is {version[:80]!r}, expected https://jsonfeed.org/version/…")
@@ -190,6 +191,18 @@ def parse_json_feed(body: bytes) -> ParsedFeed:
     skipped = len(raw_items) - len(items)
     warning = f"{skipped} item(s) were not JSON objects and were skipped" if skipped else None
     return ParsedFeed(_string(document.get("title")), "json" + version.rsplit("/", 1)[-1], items, warning)
+
+
+def _without_surrogates(value: Any) -> Any:
+    """Every string with lone surrogates (JSON may escape them, ``"\\ud800"``) as U+FFFD: they cannot be encoded,
+    so an item holding one failed the whole poll (found by tests/fuzz)."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _string(value: Any) -> str:
