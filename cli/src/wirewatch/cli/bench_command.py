@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,7 +27,10 @@ def run_failures(report: dict[str, Any]) -> list[str]:
     """Why the run itself failed (not a missed target): lost or late articles, no webhook at all."""
     problems = []
     for phase in ("latency", "throughput"):
-        part = report.get(phase, {})
+        part = report.get(phase)
+        if part is None:
+            problems.append(f"{phase} phase: not run")
+            continue
         if not part.get("finished_in_time", False):
             problems.append(f"{phase} phase: not every article was clustered before the timeout")
         for stage, missing in part.get("accounting", {}).get("missing", {}).items():
@@ -37,11 +41,11 @@ def run_failures(report: dict[str, Any]) -> list[str]:
 
 
 def bench(
-    articles: Annotated[int, typer.Option("--articles", min=1, help="Phase B: articles pushed at once.")] = 1000,
+    articles: Annotated[int, typer.Option("--articles", min=1, help="Phase B: articles pushed at once.")] = 500,
     rate: Annotated[float, typer.Option("--rate", min=0.1, help="Phase A: articles per second.")] = 20.0,
     latency_seconds: Annotated[
         float, typer.Option("--latency-seconds", min=0.1, help="Phase A: seconds of submitting at --rate.")
-    ] = 20.0,
+    ] = 10.0,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Phase B: posts in flight.")] = 16,
     seed: Annotated[int, typer.Option("--seed", help="Corpus seed: the same seed, the same articles.")] = 8,
     stories: Annotated[int, typer.Option("--stories", min=1, help="Concurrent stories in the corpus.")] = 60,
@@ -53,7 +57,7 @@ def bench(
     ] = 150,
     timeout: Annotated[
         float, typer.Option("--timeout", min=1, help="Longest wait, per phase, for every article to be clustered.")
-    ] = 180.0,
+    ] = 120.0,
     json_path: Annotated[
         str | None, typer.Option("--json", help="Also write the report as JSON to this file ('-': stdout).")
     ] = None,
@@ -81,8 +85,13 @@ def bench(
     # With the JSON on stdout, the tables and progress go to stderr so that stdout stays one JSON document.
     console = Console(stderr=json_path == "-", soft_wrap=True)
     progress = Console(stderr=True)
+    started = time.monotonic()
+
+    def say(line: str) -> None:
+        progress.print(f"[dim]{time.monotonic() - started:6.1f}s {line}[/]", highlight=False)
+
     try:
-        report = asyncio.run(BenchRun(options, lambda line: progress.print(f"[dim]{line}[/]")).run())
+        report = asyncio.run(BenchRun(options, say).run())
     except (StackError, BenchError) as exc:
         fail(str(exc), EXIT_FAILED)
     judge(report)

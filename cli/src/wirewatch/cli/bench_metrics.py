@@ -25,6 +25,7 @@ HOP_METRICS: tuple[tuple[str, str], ...] = (
     ("processing", "wirewatch_processing_seconds"),
     ("end_to_end", "wirewatch_end_to_end_latency_seconds"),
 )
+DB_METRIC = "wirewatch_db_operation_seconds"  # by service and command: who keeps the database busy
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 _PROC = Path("/proc")
 
@@ -35,8 +36,8 @@ class Histogram:
     sum: float = 0.0
 
 
-# (metric name, service label) -> histogram
-Scrape = dict[tuple[str, str], Histogram]
+# (metric name, service label, command label or "") -> histogram
+Scrape = dict[tuple[str, str, str], Histogram]
 
 
 def parse_histograms(text: str, names: set[str]) -> Scrape:
@@ -46,7 +47,7 @@ def parse_histograms(text: str, names: set[str]) -> Scrape:
         if family.name not in names or family.type != "histogram":
             continue
         for sample in family.samples:
-            key = (family.name, sample.labels.get("service", ""))
+            key = (family.name, sample.labels.get("service", ""), sample.labels.get("command", ""))
             histogram = found.setdefault(key, Histogram())
             if sample.name.endswith("_bucket"):
                 bound = sample.labels["le"]
@@ -58,7 +59,7 @@ def parse_histograms(text: str, names: set[str]) -> Scrape:
 
 async def scrape(urls: dict[str, str], client: httpx.AsyncClient) -> Scrape:
     """Every service's hop histograms; a service that does not answer contributes nothing."""
-    names = {name for _, name in HOP_METRICS}
+    names = {name for _, name in HOP_METRICS} | {DB_METRIC}
 
     async def one(url: str) -> Scrape:
         try:
@@ -77,14 +78,35 @@ async def scrape(urls: dict[str, str], client: httpx.AsyncClient) -> Scrape:
 def hop_table(before: Scrape, after: Scrape) -> dict[str, dict[str, dict[str, float | int | None]]]:
     """service -> {hop | processing | end_to_end: count, mean, p50, p95, p99 in ms} over what happened between."""
     table: dict[str, dict[str, dict[str, float | int | None]]] = {}
-    for (name, service), histogram in sorted(after.items(), key=lambda item: item[0][1]):
-        old = before.get((name, service), Histogram())
+    for (name, service, command), histogram in sorted(after.items(), key=lambda item: item[0][1]):
+        if name == DB_METRIC:
+            continue
+        old = before.get((name, service, command), Histogram())
         delta = bucket_delta(histogram.buckets, old.buckets)
         if delta.get(math.inf, 0.0) <= 0:
             continue
         label = next(label for label, metric in HOP_METRICS if metric == name)
         table.setdefault(service, {})[label] = histogram_summary(delta, histogram.sum - old.sum)
     return table
+
+
+def db_table(before: Scrape, after: Scrape) -> dict[str, dict[str, float]]:
+    """``service command`` -> commands, mean ms and total seconds spent waiting for the database, busiest first."""
+    rows: dict[str, dict[str, float]] = {}
+    for (name, service, command), histogram in after.items():
+        if name != DB_METRIC:
+            continue
+        old = before.get((name, service, command), Histogram())
+        count = histogram.buckets.get(math.inf, 0.0) - old.buckets.get(math.inf, 0.0)
+        if count <= 0:
+            continue
+        seconds = histogram.sum - old.sum
+        rows[f"{service} {command}"] = {
+            "count": int(count),
+            "mean_ms": round(1000 * seconds / count, 2),
+            "seconds": round(seconds, 2),
+        }
+    return dict(sorted(rows.items(), key=lambda item: -item[1]["seconds"]))
 
 
 @dataclass(frozen=True, slots=True)

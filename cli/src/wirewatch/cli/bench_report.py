@@ -49,16 +49,30 @@ def _cores(report: dict[str, Any]) -> dict[str, float]:
     return {name: round(value / seconds, 2) for name, value in cpu.items()} if seconds else {}
 
 
+def cpu_capacity(report: dict[str, Any]) -> dict[str, float]:
+    """Articles/s each process could take on one whole core, from its CPU per article in phase B (load-robust:
+    CPU time does not grow when other processes share the cores). Every process here is single-threaded."""
+    per_article: dict[str, float] = _get(report, "throughput", "cpu_ms_per_article") or {}
+    return {name: round(1000 / ms, 1) for name, ms in per_article.items() if ms > 0}
+
+
 def throughput_bottleneck(report: dict[str, Any]) -> str:
-    """The hop whose queue grew most in phase B, with the busiest processes as evidence."""
+    """The process with the least capacity per core, the queue that grew most and who kept the database busy."""
+    parts = []
+    capacity = sorted(cpu_capacity(report).items(), key=lambda item: item[1])
+    if capacity:
+        name, value = capacity[0]
+        ms = _get(report, "throughput", "cpu_ms_per_article", name)
+        parts.append(f"{name}: {ms} ms CPU per article, at most {value:g} articles/s on a core")
     backlog: dict[str, dict[str, float]] = _get(report, "throughput", "backlog") or {}
-    cores = sorted(_cores(report).items(), key=lambda item: -item[1])
-    busiest = ", ".join(f"{name} {value:.2f} cores" for name, value in cores[:3])
-    if not backlog or max(v["peak"] for v in backlog.values()) == 0:
-        return f"no queue grew; busiest: {busiest}" if busiest else "no queue grew"
-    consumer, worst = max(backlog.items(), key=lambda item: item[1]["peak"])
-    service = consumer.split("/")[-1].split("-")[0]
-    return f"{service} (consumer {consumer} backlog peaked at {worst['peak']:.0f}); busiest: {busiest}"
+    if backlog and max(v["peak"] for v in backlog.values()) > 0:
+        consumer, worst = max(backlog.items(), key=lambda item: item[1]["peak"])
+        parts.append(f"queue: {consumer} backlog peaked at {worst['peak']:.0f}")
+    database: dict[str, dict[str, float]] = _get(report, "throughput", "database") or {}
+    if database:
+        command, row = next(iter(database.items()))
+        parts.append(f"most database time: {command} ({row['count']} x {row['mean_ms']} ms)")
+    return "; ".join(parts) or "nothing measured"
 
 
 def latency_bottleneck(report: dict[str, Any]) -> str:
@@ -102,6 +116,7 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
 def judge(report: dict[str, Any]) -> dict[str, Any]:
     """The report with its ratios and targets added."""
     report["ratios"] = ratios(report)
+    report.setdefault("throughput", {})["cpu_capacity_articles_per_s"] = cpu_capacity(report)
     report["targets"] = targets(report)
     return report
 
@@ -147,8 +162,10 @@ def render(report: dict[str, Any], console: Console) -> None:
         highlight=False,
     )
     processes = Table(title="Processes", box=box.SIMPLE)
-    for column in ("process", "CPU s phase A", "CPU s phase B", "CPU ms/article B", "cores B", "RSS MiB", "peak MiB"):
+    columns = ("process", "CPU s A", "CPU s B", "CPU ms/art. B", "art./s per core", "cores B", "RSS MiB", "peak MiB")
+    for column in columns:
         processes.add_column(column, justify="right")
+    capacity = cpu_capacity(report)
     cores = _cores(report)
     final = report.get("processes", {}).get("final", {})
     for name, sample in final.items():
@@ -157,13 +174,20 @@ def render(report: dict[str, Any], console: Console) -> None:
             str(phase_a.get("cpu_seconds", {}).get(name, "-")),
             str(phase_b.get("cpu_seconds", {}).get(name, "-")),
             str(phase_b.get("cpu_ms_per_article", {}).get(name, "-")),
+            str(capacity.get(name, "-")),
             str(cores.get(name, "-")),
             str(sample.get("rss_mb")),
             str(sample.get("peak_rss_mb")),
         )
     total = sum(phase_b.get("cpu_ms_per_article", {}).values())
-    processes.add_row("all", "", "", f"{total:.1f}", f"{sum(cores.values()):.2f}", "", "")
+    processes.add_row("all", "", "", f"{total:.1f}", "", f"{sum(cores.values()):.2f}", "", "")
     console.print(processes)
+    database = Table(title="Database time by service and command (phase B, top 6)", box=box.SIMPLE)
+    for column in ("service command", "count", "mean ms", "seconds"):
+        database.add_column(column, justify="right")
+    for command, row in list(phase_b.get("database", {}).items())[:6]:
+        database.add_row(command, str(row["count"]), str(row["mean_ms"]), str(row["seconds"]))
+    console.print(database)
     _render_bare(report, console)
     _render_targets(report, console)
 
