@@ -50,7 +50,8 @@ def test_a_fifth_are_copies_of_earlier_articles_of_the_same_story(corpus) -> Non
         if article.kind == "syndicated":
             assert (article.title, article.text) == (original.title, original.text)
         elif article.kind == "new_headline":
-            assert article.text == original.text and article.title != original.title
+            assert article.text == original.text
+            assert article.title != original.title
         else:
             assert article.text != original.text
             # A rewrite keeps the facts: most of its words are the original's.

@@ -18,7 +18,7 @@ def test_sample_quantiles_interpolate() -> None:
     assert quantile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.5
     assert quantile(list(map(float, range(101))), 0.95) == pytest.approx(95.0)
     assert quantile([3.0, 1.0, 2.0], 1.0) == 3.0
-    with pytest.raises(ValueError, match="0..1"):
+    with pytest.raises(ValueError, match=r"0\.\.1"):
         quantile([1.0], 1.5)
 
 
