@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 
 from tests.integration.test_dedupe import HEADLINES, _headline
+from wirewatch.contracts import EventChanged
 from wirewatch.dedupe.clusterer import ArticleClusterer, Outcome
+from wirewatch.dedupe.dormancy import DormancySweeper
 from wirewatch.dedupe.events import EventState, PendingCreation
 from wirewatch.dedupe.repository import DedupeRepository
 from wirewatch.runtime import RetryLater
@@ -148,6 +150,37 @@ async def test_a_redelivered_founder_finishes_its_own_unchecked_creation(db):
         await asyncio.gather(stuck, return_exceptions=True)
     assert outcome is not None
     assert (outcome.decision, outcome.change.change, outcome.replayed) == ("create", "created", False)
+    [event] = [doc async for doc in db["events"].find({})]
+    assert (event["article_count"], event["version"], "pending" in event) == (1, 1, False)
+
+
+async def test_the_sweep_finishes_a_creation_nobody_came_back_for(db):
+    """The creator died and its message was dead-lettered; no article fits the event: the periodic sweep."""
+    plain = DedupeRepository(db)
+    await plain.ensure_indexes()
+    dead = HeldRepository(db)
+    dead.before_insert.set()
+    stuck = asyncio.create_task(_replica(dead, []).cluster_article(_headline(2, HEADLINES[2])))
+    try:
+        await _provisional(db, "h2")
+        published: list[EventChanged] = []
+
+        async def publish(change: EventChanged) -> None:
+            published.append(change)
+
+        replica = _replica(plain, [])
+        sweeper = DormancySweeper(
+            plain, publish, dormant_after=timedelta(hours=72), finish_creations=replica.finish_stale_creations
+        )
+        assert await sweeper.sweep() == 0
+        assert published == []  # its lease has not run out yet: the creator may still be working
+        await asyncio.sleep(2 * LEASE.total_seconds())
+        await sweeper.sweep()
+    finally:
+        stuck.cancel()
+        await asyncio.gather(stuck, return_exceptions=True)
+    [created] = published
+    assert (created.change, created.article_id, created.event.version) == ("created", "h2", 1)
     [event] = [doc async for doc in db["events"].find({})]
     assert (event["article_count"], event["version"], "pending" in event) == (1, 1, False)
 

@@ -225,6 +225,19 @@ class ArticleClusterer:
         await self.repository.index_event(event.event_id, event.keys)
         return own
 
+    async def finish_stale_creations(self, limit: int = 100) -> list[EventChanged]:
+        """Finish creations left unchecked for a whole lease after their lease ran out (the periodic sweep):
+        normally the founder's redelivery or a waiting article does it first. Returns the changes to publish."""
+        published: list[EventChanged] = []
+        for event_id in await self.repository.stale_creations(datetime.now(UTC) - self.creations.lease, limit):
+            if (claimed := await self.creations.claim(event_id)) is None:
+                continue
+            try:
+                published += (await self._take_over(*claimed)).published()
+            except RetryLater:  # it waits on another creation in progress: the next sweep comes back to it
+                continue
+        return published
+
     async def _take_over(self, message_json: str, owner: str) -> Outcome:
         """Finish the check of a creation whose creator stopped (its lease ran out), as that creator would have."""
         self._on_conflict("takeover")

@@ -17,8 +17,9 @@ ids, so it cannot close into a cycle).
 
 A creator that dies leaves a provisional event behind whose lease runs out (``lease``, renewed while it works).
 Its redelivered message, or any article waiting on that event, then claims the lease and finishes the check with
-the founder's message stored on the event; what that produces is published by whoever finished it (its Nats-Msg-Id
-``event:<id>:<version>`` is the one the founder's own publish would have had, so JetStream keeps one copy).
+the founder's message stored on the event (and the periodic sweep does, should neither come: the founder's message
+was dead-lettered and no article fits the event); what that produces is published by whoever finished it (its
+Nats-Msg-Id ``event:<id>:<version>`` is the one the founder's own publish would have had: JetStream keeps one copy).
 """
 
 from __future__ import annotations
@@ -92,6 +93,12 @@ class Creations:
         with contextlib.suppress(PyMongoError):  # best effort: otherwise the lease runs out by itself
             await self.repository.renew_creation(creation.event_id, creation.owner, _EXPIRED)
 
+    async def claim(self, event_id: str) -> tuple[str, str] | None:
+        """Take over a creation whose lease ran out: (founder message JSON, new owner), or None."""
+        owner = uuid.uuid4().hex
+        message = await self.repository.claim_creation(event_id, owner, self._until())
+        return (message, owner) if message is not None else None
+
     async def wait(
         self,
         event_id: str,
@@ -104,10 +111,8 @@ class Creations:
         pause = _POLL_FIRST
         while (until := await self.repository.creation_lease(event_id)) is not None:
             if take_over is not None and until < datetime.now(UTC):
-                owner = uuid.uuid4().hex
-                message = await self.repository.claim_creation(event_id, owner, self._until())
-                if message is not None:
-                    return await take_over(message, owner)
+                if (claimed := await self.claim(event_id)) is not None:
+                    return await take_over(*claimed)
                 continue  # another run claimed it first: wait for that one
             if time.monotonic() > deadline:
                 raise RetryLater(f"event {event_id} is still being created")

@@ -41,8 +41,16 @@ def made_dormant(event: EventState, now: datetime) -> tuple[EventState, EventCha
 
 
 class DormancySweeper:
-    def __init__(self, repository: DedupeRepository, publish: Publish, *, dormant_after: timedelta) -> None:
+    def __init__(
+        self,
+        repository: DedupeRepository,
+        publish: Publish,
+        *,
+        dormant_after: timedelta,
+        finish_creations: Callable[[], Awaitable[list[EventChanged]]] | None = None,
+    ) -> None:
         self.repository = repository
+        self.finish_creations = finish_creations
         self.merger = EventMerger(repository)
         self.publish = publish
         self.dormant_after = dormant_after
@@ -53,6 +61,9 @@ class DormancySweeper:
         now = now or datetime.now(UTC)
         for change in await self.merger.finish_pending():  # merges a crash interrupted
             await self.publish(change)
+        if self.finish_creations is not None:  # creations nobody came back to finish (creations.py)
+            for change in await self.finish_creations():
+                await self.publish(change)
         done = 0
         for event in await self.repository.quiet_events(now - self.dormant_after, SWEEP_BATCH):
             after, change = made_dormant(event, now)

@@ -31,7 +31,10 @@ def create_service(settings: DedupeSettings | None = None) -> Service:
         creation_lease=timedelta(seconds=settings.creation_lease_seconds),
     )
     sweeper = DormancySweeper(
-        repository, change_publisher(service), dormant_after=timedelta(hours=settings.dormant_after_hours)
+        repository,
+        change_publisher(service),
+        dormant_after=timedelta(hours=settings.dormant_after_hours),
+        finish_creations=clusterer.finish_stale_creations,
     )
 
     async def start_sweeping() -> None:

@@ -39,6 +39,7 @@ class DedupeRepository:
         await self.events.create_index([("last_seen", -1)])
         await self.events.create_index([("touched_at", 1)])
         await self.events.create_index([("status", 1), ("merge_done", 1)])
+        await self.events.create_index("pending.lease_until")  # the sweep's look for abandoned creations
         await self.articles.create_index("dedupe.event_id")
         await self.copies.create_index("bands")
         await self.copies.create_index("content_hash")
@@ -181,6 +182,11 @@ class DedupeRepository:
             return_document=ReturnDocument.AFTER,
         )
         return str(doc["pending"]["message"]) if doc else None
+
+    async def stale_creations(self, before: datetime, limit: int) -> list[str]:
+        """Provisional events whose lease ended before ``before``."""
+        cursor = self.events.find({"pending.lease_until": {"$lt": before}}, projection={"_id": 1}).limit(limit)
+        return [doc["_id"] async for doc in cursor]
 
     async def creation_lease(self, event_id: str) -> datetime | None:
         """The lease of a provisional event's creation; None once it is confirmed or withdrawn."""
