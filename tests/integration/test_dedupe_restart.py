@@ -111,7 +111,7 @@ async def test_kill_9_mid_stream_loses_nothing_and_doubles_nothing(
         children.append(_dedupe_process(nats_url, mongo_url, mongo_db_name, tmp_path / "dedupe-restarted.log"))
 
         async def all_in() -> bool:
-            counts = [e["article_count"] async for e in db["events"].find({"pending": {"$exists": False}})]
+            counts: list[int] = [e["article_count"] async for e in db["events"].find({"pending": {"$exists": False}})]
             return sum(counts) == len(stream)
 
         await eventually(all_in, timeout=40, what="every article in an event")
