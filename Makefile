@@ -7,7 +7,7 @@ PACKAGES := libs/contracts libs/runtime libs/testing services/ingest services/en
 	services/notify services/api cli
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 
-.PHONY: install run test test-unit test-integration lint typecheck format bench chaos clean
+.PHONY: install run test test-unit test-integration lint typecheck format bench chaos prometheusrule clean
 
 install: $(STAMP)
 
@@ -56,6 +56,10 @@ chaos: install
 	rm -f .wirewatch/chaos.json
 	WIREWATCH_CHAOS_ARTICLES=$(CHAOS_ARTICLES) WIREWATCH_CHAOS_REPORT=.wirewatch/chaos.json \
 		$(BIN)/python -m pytest -m chaos tests/chaos -v -s
+
+# The Kubernetes PrometheusRule, generated from deploy/prometheus/rules: run after editing an alert rule.
+prometheusrule: install
+	$(BIN)/python deploy/k8s/components/monitoring/prometheusrule.py
 
 clean:
 	rm -rf $(VENV) .wirewatch .mypy_cache .ruff_cache .pytest_cache
