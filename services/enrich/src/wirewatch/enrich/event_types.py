@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from wirewatch.contracts import EventType
 
-from .event_lexicon import CONFLICT_TOPIC, FAMILIES, Cue
+from .event_lexicon import CONFLICT_TOPIC, FAMILIES, Cue, WordStarts, word_starts
 
 __all__ = ["CONFLICT_TOPIC", "Classification", "classify_event", "score_families"]
 
@@ -30,9 +30,23 @@ class Classification:
     confidences: dict[str, float]
 
 
-def _hits(cues: tuple[Cue, ...], title: str, body: str) -> float:
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """A lower-cased text and its word starts, which let cues absent from it skip their scan."""
+
+    text: str
+    starts: WordStarts
+
+    @classmethod
+    def of(cls, text: str) -> _Text:
+        lowered = text.lower()  # the cues are lower-case patterns
+        return cls(lowered, word_starts(lowered))
+
+
+def _hits(cues: tuple[Cue, ...], title: _Text, body: _Text) -> float:
     return sum(
-        cue.weight * (TITLE_WEIGHT * len(cue.pattern.findall(title)) + len(cue.pattern.findall(body))) for cue in cues
+        cue.weight * (TITLE_WEIGHT * cue.count(title.text, title.starts) + cue.count(body.text, body.starts))
+        for cue in cues
     )
 
 
@@ -43,8 +57,8 @@ def _confidence(score: float, total: float) -> float:
 
 def classify_event(title: str, body: str) -> Classification:
     """The event type of an article, its ranked IPTC-style topics and each family's confidence."""
-    title, body = title.lower(), body.lower()  # the cues are lower-case patterns
-    scores = [(family, _hits(family.cues, title, body)) for family in FAMILIES]
+    title_text, body_text = _Text.of(title), _Text.of(body)
+    scores = [(family, _hits(family.cues, title_text, body_text)) for family in FAMILIES]
     total = sum(score for _, score in scores)
     family, best = max(scores, key=lambda fs: fs[1])
     topic_scores: dict[str, float] = {}
@@ -57,7 +71,7 @@ def classify_event(title: str, body: str) -> Classification:
         return Classification(EventType(category="other", type="other", confidence=0.0), topics, confidences)
     subtype = family.default_subtype
     if family.subtypes:
-        sub_scores = [(name, _hits(cues, title, body)) for name, cues in family.subtypes]
+        sub_scores = [(name, _hits(cues, title_text, body_text)) for name, cues in family.subtypes]
         name, sub_best = max(sub_scores, key=lambda ns: ns[1])
         if sub_best > 0:
             subtype = name
@@ -69,5 +83,5 @@ def classify_event(title: str, body: str) -> Classification:
 
 def score_families(title: str, body: str) -> dict[str, float]:
     """Every family's raw score, keyed ``category/type`` (for tests and offline tuning)."""
-    title, body = title.lower(), body.lower()
-    return {f"{family.category}/{family.type}": _hits(family.cues, title, body) for family in FAMILIES}
+    title_text, body_text = _Text.of(title), _Text.of(body)
+    return {f"{family.category}/{family.type}": _hits(family.cues, title_text, body_text) for family in FAMILIES}
