@@ -28,6 +28,7 @@ from wirewatch.contracts import SubscriptionFilter
 from wirewatch.runtime import make_mongo_client
 from wirewatch.testing import WebhookReceiver
 
+from .feeder import quiet_nats_error
 from .ledger import Ledger
 
 ARTICLES = int(os.environ.get("WIREWATCH_CHAOS_ARTICLES", "240"))
@@ -113,7 +114,13 @@ async def chaos(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Chaos
     receiver = WebhookReceiver().start()
     await asyncio.to_thread(stack.start)
     mongo = make_mongo_client(stack.mongo_url)
-    nc = await nats.connect(stack.nats_url, name="chaos-ledger", max_reconnect_attempts=-1, reconnect_time_wait=0.25)
+    nc = await nats.connect(
+        stack.nats_url,
+        name="chaos-ledger",
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=0.25,
+        error_cb=quiet_nats_error,
+    )
     try:
         run = ChaosRun(stack, StackFaults(stack, recovery_timeout=120.0), receiver, mongo, nc)
         await _subscribe(run)

@@ -14,21 +14,28 @@ from typing import Any
 
 from wirewatch.contracts import canonical_url
 
-# (country code, country, city, what happens, who acts, category words): one line per kind of story.
-_STORIES: tuple[tuple[str, str, str, str, str, str], ...] = (
-    ("KE", "Kenya", "Nairobi", "floods", "the Kenya Red Cross", "heavy rain swept homes and roads away"),
-    ("PE", "Peru", "Lima", "protest", "transport unions", "thousands marched against a fuel price rise"),
-    ("JP", "Japan", "Sendai", "earthquake", "the meteorological agency", "a strong tremor shook buildings"),
-    ("DE", "Germany", "Hamburg", "port strike", "dock workers", "cranes stood still as crews walked out"),
-    ("IN", "India", "Chennai", "cyclone", "coastal authorities", "fishing villages were evacuated before landfall"),
-    ("BR", "Brazil", "Manaus", "drought", "river pilots", "barges ran aground as the river fell"),
-    ("PH", "Philippines", "Manila", "volcano alert", "seismologists", "ash columns rose over nearby towns"),
-    ("NG", "Nigeria", "Lagos", "fuel shortage", "filling station owners", "queues stretched for kilometres"),
-    ("FR", "France", "Marseille", "wildfire", "firefighters", "flames reached the edge of the suburbs"),
-    ("CA", "Canada", "Winnipeg", "blizzard", "highway patrols", "drivers were stranded on closed roads"),
-    ("EG", "Egypt", "Alexandria", "heatwave", "hospital staff", "clinics treated hundreds for heat stroke"),
-    ("AU", "Australia", "Darwin", "power outage", "the grid operator", "suburbs went dark after a substation fire"),
+# Where and what: a story is one place with one kind of happening, so there are 12 x 12 distinct stories.
+_PLACES: tuple[tuple[str, str, str], ...] = (
+    ("KE", "Kenya", "Nairobi"), ("PE", "Peru", "Lima"), ("JP", "Japan", "Sendai"), ("DE", "Germany", "Hamburg"),
+    ("IN", "India", "Chennai"), ("BR", "Brazil", "Manaus"), ("PH", "Philippines", "Manila"),
+    ("NG", "Nigeria", "Lagos"), ("FR", "France", "Marseille"), ("CA", "Canada", "Winnipeg"),
+    ("EG", "Egypt", "Alexandria"), ("AU", "Australia", "Darwin"),
+)  # fmt: skip
+_HAPPENINGS: tuple[tuple[str, str, str], ...] = (
+    ("floods", "the Red Cross", "heavy rain swept homes and roads away"),
+    ("protest", "transport unions", "thousands marched against a fuel price rise"),
+    ("earthquake", "the seismological agency", "a strong tremor shook buildings"),
+    ("port strike", "dock workers", "cranes stood still as crews walked out"),
+    ("cyclone", "coastal authorities", "fishing villages were evacuated before landfall"),
+    ("drought", "river pilots", "barges ran aground as the river fell"),
+    ("volcano alert", "volcanologists", "ash columns rose over nearby towns"),
+    ("fuel shortage", "filling station owners", "queues stretched for kilometres"),
+    ("wildfire", "firefighters", "flames reached the edge of the suburbs"),
+    ("blizzard", "highway patrols", "drivers were stranded on closed roads"),
+    ("heatwave", "hospital staff", "clinics treated hundreds for heat stroke"),
+    ("power outage", "the grid operator", "suburbs went dark after a substation fire"),
 )
+_STORIES = len(_PLACES) * len(_HAPPENINGS)
 _OUTLETS = (
     "Harbour Gazette", "Meridian Post", "Daily Lantern", "North Star Wire", "Civic Ledger", "Evening Compass",
     "Granite Herald", "Tidewater Times", "Summit Dispatch", "Open Road News",
@@ -83,7 +90,8 @@ class Corpus:
 def _article(
     rng: random.Random, tag: str, story_no: int, serial: int, published: datetime
 ) -> tuple[str, dict[str, Any]]:
-    code, country, city, event, actor, effect = _STORIES[story_no % len(_STORIES)]
+    code, country, city = _PLACES[story_no % len(_PLACES)]
+    event, actor, effect = _HAPPENINGS[(story_no // len(_PLACES) + story_no) % len(_HAPPENINGS)]
     words = {"country": country, "city": city, "event": event, "actor": actor, "effect": effect}
     words["day"] = rng.choice(_DAYS)
     outlet = rng.choice(_OUTLETS)
@@ -122,7 +130,7 @@ def build_corpus(
     ``tag`` is part of every URL, so corpora with different tags never share an article.
     """
     rng = random.Random(seed)
-    stories = max(4, min(len(_STORIES) * 4, articles // 20))
+    stories = max(4, min(_STORIES, articles // 20))
     start = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
     submissions: list[Submission] = []
     originals: list[tuple[str, dict[str, Any]]] = []

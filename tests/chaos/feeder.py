@@ -29,6 +29,11 @@ API_SHARE = 4  # every API_SHARE-th submission goes through the api
 _RETRY_PAUSE = 0.25
 
 
+async def quiet_nats_error(exc: Exception) -> None:
+    """nats-py logs every failed reconnect with a traceback; during a planned restart one line is enough."""
+    log.debug("nats client: %r", exc)
+
+
 class FeedTimeoutError(AssertionError):
     """The pipeline would not take a submission before the deadline."""
 
@@ -48,7 +53,11 @@ class Feeder:
     async def __aenter__(self) -> Feeder:
         # Reconnects forever (bounded by our own deadline), as a client that outlives a server restart must.
         self._nc = await nats.connect(
-            self.nats_url, name="chaos-feeder", max_reconnect_attempts=-1, reconnect_time_wait=0.25
+            self.nats_url,
+            name="chaos-feeder",
+            max_reconnect_attempts=-1,
+            reconnect_time_wait=0.25,
+            error_cb=quiet_nats_error,
         )
         self._api = httpx.AsyncClient(base_url=self.api_url, timeout=5.0)
         return self

@@ -129,19 +129,24 @@ class Ledger:
         return sum([1 async for doc in docs if (doc.get("dedupe") or {}).get("revision") != doc.get("revision")])
 
     async def wait_settled(self, expected: int, *, timeout: float) -> float:
-        """Wait until ``expected`` articles are stored and decided and every consumer is idle; returns seconds."""
+        """Wait until ``expected`` articles are stored and decided and every consumer is idle; returns seconds.
+
+        The consumers are asked first (nats-server answers cheaply); the database, which the pipeline needs more,
+        is read only once they are all idle.
+        """
         started = time.monotonic()
-        last: tuple[int, int, dict[str, tuple[int, int]]] = (0, 0, {})
+        stored, undecided, busy = 0, -1, {}
         while time.monotonic() - started < timeout:
-            stored = await self.db["articles"].count_documents({})
-            last = (stored, await self.undecided(), await consumers_busy(self.nc))
-            if stored >= expected and last[1] == 0 and not last[2]:
-                return time.monotonic() - started
-            await asyncio.sleep(0.5)
-        stored, undecided, busy = last
+            busy = await consumers_busy(self.nc)
+            if not busy:
+                stored = await self.db["articles"].count_documents({})
+                undecided = await self.undecided() if stored >= expected else -1
+                if undecided == 0:
+                    return time.monotonic() - started
+            await asyncio.sleep(1.0)
         raise AssertionError(
             f"pipeline not settled after {timeout:.0f}s: {stored}/{expected} articles stored, "
-            f"{undecided} undecided, busy consumers {busy}"
+            f"{undecided} undecided (-1: not counted), busy consumers {busy}"
         )
 
     async def check(self, expected_urls: frozenset[str], poison: list[tuple[str, str, bytes]]) -> Losses:

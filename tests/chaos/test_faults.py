@@ -44,13 +44,13 @@ async def _during(feeder: Feeder, chunk: Sequence[Submission], fault: Callable[[
 async def test_crashes_and_server_restarts_lose_nothing(chaos: ChaosRun) -> None:
     corpus = build_corpus(ARTICLES, tag="crash")
     faults = chaos.faults
-    # dedupe and notify first: their consumers wait longest (60 s) before handing a dead process's messages out
-    # again, so that wait overlaps the faults after them.
+    # The server restarts first and dedupe (the longest ack wait, 60 s) first among the crashes: a message a fault
+    # caught in flight waits out its consumer's ack wait, and those waits then overlap the faults that follow.
     order = ("dedupe", "notify", "ingest", "enrich", "api")
     plan: list[tuple[str, Callable[[], float]]] = [
-        *((f"kill -9 {name}", lambda name=name: faults.restart_service(name)) for name in order),
         ("restart nats-server", faults.restart_nats),
         ("restart database", faults.restart_database),
+        *((f"kill -9 {name}", lambda name=name: faults.restart_service(name)) for name in order),
     ]
     chaos.expected_urls |= corpus.canonical_urls
     recovery: dict[str, float] = {}

@@ -50,5 +50,5 @@ def test_failures_of_the_message_itself_count_towards_dead_lettering(exc: BaseEx
 
 
 def test_the_delay_doubles_up_to_the_cap() -> None:
-    assert [unavailable_delay(n) for n in range(1, 8)] == [1.0, 2.0, 4.0, 8.0, 10.0, 10.0, 10.0]
+    assert [unavailable_delay(n) for n in range(1, 7)] == [1.0, 2.0, 4.0, 5.0, 5.0, 5.0]
     assert unavailable_delay(10_000, first=0.1, cap=3.0) == 3.0

@@ -47,6 +47,6 @@ def dependency_unavailable(exc: BaseException) -> bool:
     return False
 
 
-def unavailable_delay(num_delivered: int, *, first: float = 1.0, cap: float = 10.0) -> float:
-    """Seconds before the next try while a dependency is away: 1, 2, 4, 8, then ``cap`` (10 s)."""
+def unavailable_delay(num_delivered: int, *, first: float = 1.0, cap: float = 5.0) -> float:
+    """Seconds before the next try while a dependency is away: 1, 2, 4, then ``cap`` (5 s)."""
     return min(cap, first * 2.0 ** min(16, max(0, num_delivered - 1)))

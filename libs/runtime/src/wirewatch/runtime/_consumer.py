@@ -60,10 +60,11 @@ class ConsumerPolicy:
     max_deliver: int
     retry_delays: tuple[float, ...]
     # A message that fails only because a server is away is still dead-lettered after this many deliveries
-    # (about two hours of outage at the 10 s cap), so a message that itself breaks the connection cannot loop forever.
+    # (about an hour of outage at the 5 s cap), so a message that itself breaks the connection cannot loop forever.
     max_unavailable_deliveries: int = 720
-    # The delay before each of those tries doubles from the first to the cap.
-    unavailable_delays: tuple[float, float] = (1.0, 10.0)
+    # The delay before each of those tries doubles from the first to the cap; the cap is also about how long
+    # the pipeline takes to resume once the server is back.
+    unavailable_delays: tuple[float, float] = (1.0, 5.0)
     # A handler still running after this many seconds tells JetStream so (and again every interval): keep it
     # well under the consumer's ack wait.
     progress_interval: float = 10.0
