@@ -36,8 +36,8 @@ RATE = float(os.environ.get("WIREWATCH_CHAOS_RATE", "60"))
 OUTAGE_SECONDS = float(os.environ.get("WIREWATCH_CHAOS_OUTAGE_SECONDS", "30"))
 REPORT = os.environ.get("WIREWATCH_CHAOS_REPORT")
 # Every wait scales with the size, so `make chaos` and the small run are bounded alike.
-SETTLE_TIMEOUT = 60.0 + ARTICLES * 0.1
-TEST_TIMEOUT = int(240 + ARTICLES * 0.25)
+SETTLE_TIMEOUT = 90.0 + ARTICLES * 0.3
+TEST_TIMEOUT = int(300 + ARTICLES * 0.6)
 
 # Receiver path -> subscription filter: everything, a few countries, well-covered events, one keyword.
 SUBSCRIPTIONS: dict[str, dict[str, Any]] = {
