@@ -54,7 +54,7 @@ def bench(
     ] = 2.0,
     bare_enrich_articles: Annotated[
         int, typer.Option("--bare-enrich-articles", min=0, help="Articles for the bare enrichment rate (0: skip).")
-    ] = 150,
+    ] = 60,
     timeout: Annotated[
         float, typer.Option("--timeout", min=1, help="Longest wait, per phase, for every article to be clustered.")
     ] = 120.0,

@@ -54,7 +54,7 @@ class BenchOptions:
     seed: int = 8
     stories: int = 60
     bare_seconds: float = 2.0
-    bare_enrich_articles: int = 150
+    bare_enrich_articles: int = 60
     timeout: float = 120.0  # longest wait for a phase's articles to be clustered
     state_dir: Path | None = None
 
