@@ -20,6 +20,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from wirewatch.runtime import dependency_unavailable
+
 log = logging.getLogger("wirewatch.api")
 
 PROBLEM_JSON = "application/problem+json"
@@ -128,6 +130,12 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    if dependency_unavailable(exc):
+        # The database (or the bus) is away, which /readyz also says: a client should come back, not report a bug.
+        log.warning("dependency unavailable", extra={"method": request.method, "error": type(exc).__name__})
+        return problem_response(
+            503, "the database or the bus is unavailable; retry later", headers={"Retry-After": "5"}
+        )
     # The path is not logged: it may carry ids a client considers private.
     log.error("unhandled error", extra={"method": request.method, "error": type(exc).__name__}, exc_info=exc)
     return problem_response(500, "internal error; the api's log has the details")
