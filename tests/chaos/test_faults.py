@@ -106,6 +106,12 @@ async def _not_ready_times(chaos: ChaosRun, timeout: float) -> dict[str, float]:
     return {name: seconds for name, seconds in flipped.items() if seconds is not None}
 
 
+async def _api_read(chaos: ChaosRun) -> httpx.Response:
+    await asyncio.sleep(0.5)  # the database has just been stopped; let the api's next read find it gone
+    async with httpx.AsyncClient(base_url=chaos.api_url, timeout=15.0) as api:
+        return await api.get("/v1/events")
+
+
 async def test_database_outage_backs_off_and_resumes_without_loss(chaos: ChaosRun) -> None:
     corpus = build_corpus(max(30, ARTICLES // 3), tag="outage", seed=30)
     chaos.expected_urls |= corpus.canonical_urls
@@ -115,7 +121,12 @@ async def test_database_outage_backs_off_and_resumes_without_loss(chaos: ChaosRu
         await asyncio.sleep(min(1.0, 0.3 * len(head) / RATE))
         await asyncio.to_thread(chaos.faults.stop_database)
         outage_started = time.monotonic()
-        not_ready = await _not_ready_times(chaos, timeout=min(20.0, OUTAGE_SECONDS))
+        not_ready, read = await asyncio.gather(
+            _not_ready_times(chaos, timeout=min(20.0, OUTAGE_SECONDS)), _api_read(chaos)
+        )
+        # A read the api cannot answer says why and when to come back, rather than "internal error".
+        assert read.status_code == httpx.codes.SERVICE_UNAVAILABLE, read.text
+        assert read.headers.get("retry-after") == "5"
         await feeding
         # The rest of the corpus arrives while the database is still away: it must wait, not be dead-lettered.
         feeding = asyncio.create_task(feeder.feed(tail))
