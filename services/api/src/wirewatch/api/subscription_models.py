@@ -43,7 +43,12 @@ class SubscriptionIn(BaseModel):
         # The filter model ignores unknown fields (so old readers accept new ones); a client's typo must not be
         # silently dropped, turning "countrys: [AZ]" into "everything".
         if isinstance(value, dict):
-            unknown = sorted(set(value) - set(SubscriptionFilter.model_fields))
+            # Names as escapes where they are not valid text: pydantic cannot build an error message holding a
+            # lone surrogate (``{"\\ud800": 1}`` gave a 500; found by tests/fuzz).
+            unknown = sorted(
+                str(name).encode("utf-8", "backslashreplace").decode("utf-8")
+                for name in set(value) - set(SubscriptionFilter.model_fields)
+            )
             if unknown:
                 known = ", ".join(SubscriptionFilter.model_fields)
                 raise ValueError(f"unknown filter(s): {', '.join(unknown)}; known: {known}")
