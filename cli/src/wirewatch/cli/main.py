@@ -26,6 +26,7 @@ from .eval_commands import eval_app
 from .event_commands import articles_app, events_app
 from .feed_commands import feeds_app
 from .ingest_command import run_ingest
+from .loadtest_command import loadtest as loadtest_command
 from .options import EXIT_FAILED, EXIT_UNAVAILABLE, fail
 from .rendering import message_json, message_text
 from .stack import SERVICES, ports_from_env
@@ -42,6 +43,7 @@ app.add_typer(feeds_app, name="feeds")
 app.command("enrich")(enrich_command)
 app.command("cluster")(cluster_command)
 app.command("status")(status_command)
+app.command("loadtest")(loadtest_command)
 app.command("bench")(bench_command)
 
 NatsUrl = Annotated[str, typer.Option("--nats-url", envvar="WIREWATCH_NATS_URL", help="NATS server URL.")]
