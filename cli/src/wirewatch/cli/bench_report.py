@@ -26,7 +26,7 @@ def _get(report: dict[str, Any], *path: str) -> Any:
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:
-    return round(a / b, 3) if a and b else None
+    return float(f"{a / b:.3g}") if a and b else None
 
 
 def ratios(report: dict[str, Any]) -> dict[str, float | None]:

@@ -13,6 +13,10 @@ from .bench_stats import quantile, summary
 
 ProcessTable = dict[str, dict[str, float]]
 
+# CPU per article counts, for each process, the articles that got through it (all of them in a complete run):
+# ingest's stored, enrich's enriched, everyone else's clustered (the servers work for every hop).
+_STAGE_OF = {"ingest": "stored", "enrich": "enriched"}
+
 
 def corpus_stats(corpus: list[BenchArticle], stories: int) -> dict[str, Any]:
     words = [a.words for a in corpus]
@@ -86,6 +90,12 @@ def throughput_section(
     low, high = quantile(decided, 0.1), quantile(decided, 0.9)
     steady = 0.8 * len(decided) / (high - low) if low is not None and high is not None and high > low else None
     cpu = cpu_delta(*processes)
+    docs = readback.docs.values()
+    passed = {
+        "stored": len(readback.docs),
+        "enriched": sum("enriched_at" in doc for doc in docs),
+        "clustered": len(decided),
+    }
     return {
         "articles": count,
         "accounting": accounting(submitted, readback.missing),
@@ -93,8 +103,12 @@ def throughput_section(
         "seconds": round(elapsed, 2) if elapsed else None,
         "articles_per_s": round(len(decided) / elapsed, 1) if elapsed else None,
         "steady_articles_per_s": round(steady, 1) if steady else None,
+        "passed": passed,
         "cpu_seconds": cpu,
-        "cpu_ms_per_article": {name: round(1000 * seconds / max(1, count), 2) for name, seconds in cpu.items()},
+        "cpu_ms_per_article": {
+            name: round(1000 * seconds / max(1, passed[_STAGE_OF.get(name, "clustered")]), 2)
+            for name, seconds in cpu.items()
+        },
         "hops": hop_table(*scrapes),
         "database": db_table(*scrapes),
     }
