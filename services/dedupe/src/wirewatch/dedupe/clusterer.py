@@ -202,7 +202,7 @@ class ArticleClusterer:
             if held.own is None:
                 created = await self._create(ctx, decision)
                 if isinstance(created, Outcome):
-                    return created
+                    return replace(created, resolved=resolved)
                 held.own = created
             if await self.repository.advance_key_sequences(seen):
                 await self.creations.confirm(held.own)
