@@ -150,3 +150,29 @@ async def test_a_handler_running_past_the_ack_wait_is_not_handed_out_twice(
         await service.stop()
     assert calls == [1]
     assert info.num_redelivered == 0
+
+
+@pytest.mark.slow
+async def test_a_service_started_while_its_database_is_down_waits_for_it(
+    nats_url: str, own_database: EmbeddedMongo, mongo_db_name: str
+) -> None:
+    await asyncio.to_thread(own_database.stop)
+    settings = ServiceSettings(nats_url=nats_url, mongo_url=own_database.url, mongo_db=mongo_db_name)
+    service = Service("latecomer", settings)
+    indexed: list[str] = []
+
+    @service.on_startup
+    async def ensure_indexes() -> None:
+        await service.db["things"].create_index("name")
+        indexed.append("name")
+
+    starting = asyncio.create_task(service.start())
+    await asyncio.sleep(6.0)  # beyond the client's 5 s server selection: an unwaited start would have failed
+    assert not starting.done(), starting
+    await asyncio.to_thread(own_database.start)
+    try:
+        await asyncio.wait_for(starting, timeout=30)
+        assert indexed == ["name"]
+        assert await service.readiness() == {"mongo": "ok", "nats": "ok"}
+    finally:
+        await service.stop()

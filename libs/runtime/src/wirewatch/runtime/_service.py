@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
@@ -21,6 +22,7 @@ from starlette.routing import BaseRoute, Route
 
 from wirewatch.contracts import ALL_STREAMS
 
+from ._availability import dependency_unavailable, unavailable_delay
 from ._broker import make_broker
 from ._consumer import ConsumerPolicy, Delivery, consume
 from ._metrics import HopMetrics
@@ -76,18 +78,52 @@ class Service:
         await consume(msg, model, handler, broker=self.broker, policy=self.policy, metrics=self.metrics)
 
     async def start(self) -> None:
-        nc = await nats.connect(self.settings.nats_url, name=f"wirewatch-{self.name}-provision")
-        try:
-            await provision_streams(nc.jetstream(), replicas=self.settings.stream_replicas)
-        finally:
-            await nc.close()
+        """Connect, provision, run the startup hooks and start consuming.
+
+        A service started while nats-server or the database is away (a host reboot, a crash during an outage)
+        waits for them, up to ``startup_timeout``, instead of exiting at once into a crash loop whose back-off
+        would delay it long after the server is back. Until then it serves nothing, so it is not ready.
+        """
+        deadline = time.monotonic() + self.settings.startup_timeout
+        await self._when_reachable("provision streams", self._provision, deadline)
         await self.broker.connect()
         for hook in self._startup:
-            await hook()
+            await self._when_reachable(getattr(hook, "__name__", "startup hook"), hook, deadline)
         await self.broker.start()
         self.consumer_lag.start(lambda: self.broker.connection)
         self.started = True
         log.info("service started", extra={"nats": self.settings.nats_url})
+
+    async def _provision(self) -> None:
+        try:
+            # nats-py keeps trying to connect on its own; bound it so the retry loop above decides how long to wait.
+            async with asyncio.timeout(10.0):
+                nc = await nats.connect(self.settings.nats_url, name=f"wirewatch-{self.name}-provision")
+        except TimeoutError as exc:
+            raise nats.errors.NoServersError() from exc
+        try:
+            await provision_streams(nc.jetstream(), replicas=self.settings.stream_replicas)
+        finally:
+            await nc.close()
+
+    async def _when_reachable(self, step: str, action: Callable[[], Awaitable[Any]], deadline: float) -> None:
+        """Run ``action``; while it fails because a server is away, try again (1, 2, 4, 5... s) until ``deadline``."""
+        attempt = 0
+        while True:
+            try:
+                await action()
+            except Exception as exc:
+                attempt += 1
+                if not dependency_unavailable(exc) or time.monotonic() >= deadline:
+                    raise
+                delay = unavailable_delay(attempt)
+                log.warning(
+                    "a server is unavailable at start, waiting",
+                    extra={"step": step, "retry_in": delay, "error_type": type(exc).__name__, "error": str(exc)[:300]},
+                )
+                await asyncio.sleep(delay)
+            else:
+                return
 
     async def stop(self) -> None:
         self.started = False

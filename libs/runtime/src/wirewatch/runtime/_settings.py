@@ -35,3 +35,5 @@ class ServiceSettings(BaseSettings):
     retry_delays: tuple[float, ...] = (0.5, 2.0, 5.0, 15.0)
     batch_size: int = Field(default=16, ge=1)
     shutdown_timeout: float = 10.0
+    # How long a starting service waits for nats-server and the database before it gives up and exits.
+    startup_timeout: float = Field(default=120.0, ge=0)
