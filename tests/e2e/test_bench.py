@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ PROCESSES = {"nats-server", "secantusdb", "ingest", "enrich", "dedupe", "notify"
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     path = tmp_path_factory.mktemp("bench") / "bench.json"
     command = [
         sys.executable, "-m", "wirewatch.cli", "bench",
@@ -30,11 +31,11 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
     done = subprocess.run(command, capture_output=True, text=True, timeout=190, check=False)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "Targets" in done.stdout  # the tables went to stdout
-    result: dict = json.loads(Path(path).read_text())
+    result: dict[str, Any] = json.loads(Path(path).read_text())
     return result
 
 
-def test_every_article_is_accounted_for(report: dict) -> None:
+def test_every_article_is_accounted_for(report: dict[str, Any]) -> None:
     assert report["failures"] == []
     assert report["corpus"]["articles"] == 50
     assert report["latency"]["accounting"] == {"submitted": 30, "clustered": 30, "missing": {}}
@@ -43,7 +44,7 @@ def test_every_article_is_accounted_for(report: dict) -> None:
     assert report["throughput"]["finished_in_time"]
 
 
-def test_latencies_are_measured_and_ordered(report: dict) -> None:
+def test_latencies_are_measured_and_ordered(report: dict[str, Any]) -> None:
     end_to_end = report["latency"]["end_to_end_ms"]
     for hop in ("ingested", "enriched", "event_stored", "webhook"):
         part = end_to_end[hop]
@@ -58,7 +59,7 @@ def test_latencies_are_measured_and_ordered(report: dict) -> None:
     assert report["latency"]["achieved_rate"] == pytest.approx(10, rel=0.2)
 
 
-def test_throughput_and_webhooks(report: dict) -> None:
+def test_throughput_and_webhooks(report: dict[str, Any]) -> None:
     throughput = report["throughput"]
     assert throughput["articles_per_s"] > 0
     assert throughput["seconds"] > 0
@@ -73,7 +74,7 @@ def test_throughput_and_webhooks(report: dict) -> None:
     assert all(count <= webhooks["by_subscription"]["/all"] for count in webhooks["by_subscription"].values())
 
 
-def test_processes_and_bare_limits(report: dict) -> None:
+def test_processes_and_bare_limits(report: dict[str, Any]) -> None:
     final = report["processes"]["final"]
     assert set(final) == PROCESSES
     for name, sample in final.items():
@@ -90,7 +91,7 @@ def test_processes_and_bare_limits(report: dict) -> None:
     assert report["ratios"]["pipeline_vs_bare_enrichment"] > 0
 
 
-def test_targets_are_judged(report: dict) -> None:
+def test_targets_are_judged(report: dict[str, Any]) -> None:
     targets = report["targets"]
     assert len(targets) == 4
     for target in targets:
