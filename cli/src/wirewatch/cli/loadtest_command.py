@@ -19,7 +19,10 @@ def _table(phase: dict[str, Any]) -> Table:
         f"{phase['phase']}: {phase['requests']} requests in {phase['seconds']} s "
         f"({phase['requests_per_s']}/s, concurrency {phase['concurrency']}), {phase['errors']} errors"
     )
-    table = Table("endpoint", "requests", "req/s", "errors", "p50 ms", "p95 ms", "p99 ms", title=title)
+    table = Table(title=title)
+    table.add_column("endpoint", no_wrap=True)
+    for name in ("requests", "req/s", "errors", "p50 ms", "p95 ms", "p99 ms"):
+        table.add_column(name, justify="right")
     for e in phase["endpoints"]:
         table.add_row(e["name"], str(e["requests"]), str(e["requests_per_s"]), str(e["errors"]),
                       str(e["p50_ms"]), str(e["p95_ms"]), str(e["p99_ms"]))  # fmt: skip
@@ -32,8 +35,11 @@ def _show(report: dict[str, Any], out: Console) -> None:
     for phase in report["phases"]:
         out.print(_table(phase))
         notes = [f"load average {phase['load_average']}"]
-        if "api_cpu_ms_per_request" in phase:
-            notes.append(f"api CPU {phase['api_cpu_ms_per_request']} ms/request")
+        notes += [
+            f"{process} CPU {phase[f'{process}_cpu_ms_per_request']} ms/request"
+            for process in ("api", "db")
+            if f"{process}_cpu_ms_per_request" in phase
+        ]
         if pipeline := phase.get("pipeline"):
             fed = f"pipeline: {pipeline['articles_fed']} articles fed at {pipeline['rate']}/s"
             if "articles_through_dedupe" in pipeline:

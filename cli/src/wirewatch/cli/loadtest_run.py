@@ -4,8 +4,8 @@ Without ``--api`` it starts its own stack on free ports (embedded nats-server an
 ``--with-pipeline`` every other service too), seeds the database (:mod:`loadtest_seed`) and drives the read
 endpoints (:mod:`loadtest_driver`). With ``--with-pipeline RATE`` a second phase feeds ``RATE`` articles/s into
 ``articles.submit`` while the same load runs, and the api counts as responsive when that phase had no errors and
-its worst endpoint p99 stayed under the limit. Each phase also records the api process' CPU time per request (a
-figure that, unlike requests/s, does not depend much on what else the machine is doing).
+its worst endpoint p99 stayed under the limit. Each phase also records the CPU time per request of the api process
+and of the database process (figures that, unlike requests/s, do not depend much on what else the machine does).
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ class Target:
     api_url: str
     nats_url: str | None
     api_pid: int | None
+    db_pid: int | None
     event_ids: list[str]
     article_ids: list[str]
     db: Any = None  # the seeded database, when this run owns the stack
@@ -95,7 +96,10 @@ async def _own_stack(options: LoadOptions) -> AsyncIterator[Target]:
             articles = [d["_id"] async for d in db["articles"].find({}, {"_id": 1}).limit(500)]
             seed = {"articles": seeded.articles, "events": seeded.events, "seconds": round(seeded.seconds, 1)}
             assert stack.api_url is not None
-            yield Target(stack.api_url, stack.nats_url, stack.pids().get("api"), events, articles, db, seed)
+            pids = stack.pids()
+            yield Target(
+                stack.api_url, stack.nats_url, pids.get("api"), pids.get("secantusdb"), events, articles, db, seed
+            )
         finally:
             await client.close()
     finally:
@@ -110,9 +114,8 @@ async def _given_api(options: LoadOptions) -> Target:
     async with httpx.AsyncClient(base_url=options.api, timeout=10.0, headers=headers) as client:
         events = (await client.get("/v1/events", params={"limit": 200})).raise_for_status().json()["events"]
         articles = (await client.get("/v1/articles", params={"limit": 200})).raise_for_status().json()["articles"]
-    return Target(
-        options.api, options.nats_url, None, [e["event_id"] for e in events], [a["article_id"] for a in articles]
-    )
+    event_ids, article_ids = [e["event_id"] for e in events], [a["id"] for a in articles]
+    return Target(options.api, options.nats_url, None, None, event_ids, article_ids)
 
 
 async def _feed(nats_url: str, rate: float, seconds: float) -> int:
@@ -146,7 +149,8 @@ async def _feed(nats_url: str, rate: float, seconds: float) -> int:
 async def _phase(target: Target, options: LoadOptions, name: str) -> tuple[LoadResult, dict[str, Any]]:
     endpoints = read_endpoints(target.event_ids, target.article_ids, now=datetime.now(UTC))
     headers = {"authorization": f"Bearer {options.token}"} if options.token else None
-    cpu_before = _cpu_seconds(target.api_pid)
+    pids = {"api": target.api_pid, "db": target.db_pid}
+    cpu_before = {process: _cpu_seconds(pid) for process, pid in pids.items()}
     feeding = None
     if name == "with pipeline" and options.with_pipeline and target.nats_url:
         feeding = asyncio.create_task(_feed(target.nats_url, options.with_pipeline, options.duration))
@@ -154,9 +158,10 @@ async def _phase(target: Target, options: LoadOptions, name: str) -> tuple[LoadR
         target.api_url, endpoints, concurrency=options.concurrency, duration=options.duration, headers=headers
     )
     extra: dict[str, Any] = {"phase": name, "load_average": [round(x, 2) for x in os.getloadavg()]}
-    cpu_after = _cpu_seconds(target.api_pid)
-    if cpu_before is not None and cpu_after is not None and result.requests:
-        extra["api_cpu_ms_per_request"] = round((cpu_after - cpu_before) * 1000 / result.requests, 3)
+    for process, pid in pids.items():
+        before, after = cpu_before[process], _cpu_seconds(pid)
+        if before is not None and after is not None and result.requests:
+            extra[f"{process}_cpu_ms_per_request"] = round((after - before) * 1000 / result.requests, 3)
     if feeding is not None:
         extra["pipeline"] = await _pipeline_outcome(target, await feeding, options.with_pipeline or 0)
     return result, extra
