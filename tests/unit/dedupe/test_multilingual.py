@@ -41,3 +41,38 @@ def test_which_languages_join_the_english_event():
     events = clusterer.assignments()
     joined = {lang for lang in HEADLINES if events[lang] == events["en"]}
     assert joined == {"en", "es", "pt", "fr", "ru", "de"}
+
+
+# "The Azerbaijani army launches a military operation in Nagorno Karabakh"
+ARABIC_ARMY = (
+    "\u0627\u0644\u062c\u064a\u0634 "
+    "\u0627\u0644\u0623\u0630\u0631\u0628\u064a\u062c\u0627\u0646\u064a "
+    "\u064a\u0637\u0644\u0642 \u0639\u0645\u0644\u064a\u0629 "
+    "\u0639\u0633\u0643\u0631\u064a\u0629 \u0641\u064a "
+    "\u0646\u0627\u063a\u0648\u0631\u0646\u0648 \u0643\u0627\u0631\u0627\u0628\u0627\u062e"
+)
+# "Azerbaijan launches a military operation in Karabakh and the army advances"
+ARABIC_OPERATION = (
+    "\u0623\u0630\u0631\u0628\u064a\u062c\u0627\u0646 \u062a\u0637\u0644\u0642 "
+    "\u0639\u0645\u0644\u064a\u0629 \u0639\u0633\u0643\u0631\u064a\u0629 \u0641\u064a "
+    "\u0643\u0627\u0631\u0627\u0628\u0627\u062e \u0648\u0627\u0644\u062c\u064a\u0634 "
+    "\u064a\u062a\u0642\u062f\u0645"
+)
+# "The central bank raises interest rates to fight inflation"
+ARABIC_OTHER = (
+    "\u0627\u0644\u0628\u0646\u0643 \u0627\u0644\u0645\u0631\u0643\u0632\u064a "
+    "\u064a\u0631\u0641\u0639 \u0623\u0633\u0639\u0627\u0631 "
+    "\u0627\u0644\u0641\u0627\u0626\u062f\u0629 \u0644\u0645\u0643\u0627\u0641\u062d\u0629 "
+    "\u0627\u0644\u062a\u0636\u062e\u0645"
+)
+
+
+def test_arabic_headlines_of_one_event_join_each_other():
+    # The article prefix (al-, wa-l-, bi-l-) is stripped and prepositions are stop words: "al-jaysh" = "wa-l-jaysh".
+    clusterer = OfflineClusterer()
+    for minutes, (name, title) in enumerate((("a1", ARABIC_ARMY), ("a2", ARABIC_OPERATION), ("other", ARABIC_OTHER))):
+        clusterer.add(
+            features_from_text(name, title, at=T0 + timedelta(minutes=minutes), lang="ar"), content_hash(title, "")
+        )
+    events = clusterer.assignments()
+    assert events["a1"] == events["a2"] != events["other"]

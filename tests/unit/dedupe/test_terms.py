@@ -64,3 +64,14 @@ def test_german_compounds_and_spellings_meet_their_english_words_only_when_the_t
     assert compound_roots("bergkarabach") == ["~karab"]
     assert compound_roots("karabakh") == []  # too short to be a compound
     assert sounds("karabach")[:5] == sounds("karabakh")[:5] == "karab"
+
+
+def test_arabic_article_prefixes_are_stripped_and_prepositions_dropped():
+    army, and_the_army, the_army = (
+        "\u062c\u064a\u0634",
+        "\u0648\u0627\u0644\u062c\u064a\u0634",
+        "\u0627\u0644\u062c\u064a\u0634",
+    )
+    assert normalise(and_the_army) == normalise(the_army) == army  # wa-l-jaysh = al-jaysh = jaysh
+    assert normalise("\u0627\u0644\u0645") == "\u0627\u0644\u0645"  # too short to be al- + word
+    assert "\u0641\u064a" not in term_vector(f"{the_army} \u0641\u064a {army}")  # "fi" (in) is a stop word

@@ -43,7 +43,20 @@ _FOREIGN_STOPWORDS = """
     il lo gli di che per nel nella
     """
 _RUSSIAN_STOPWORDS = "в во на и с со по к ко из за от до о об у что как это"  # noqa: RUF001 - Cyrillic on purpose
-STOPWORDS = frozenset((_STOPWORDS + _FOREIGN_STOPWORDS + _RUSSIAN_STOPWORDS).split())
+# Arabic prepositions, particles and pronouns (after the article prefixes below are stripped).
+_ARABIC_STOPWORDS = (
+    "\u0641\u064a \u0645\u0646 \u0639\u0644\u0649 \u0625\u0644\u0649 \u0627\u0644\u0649 "  # fi min ala ila ila
+    "\u0639\u0646 \u0645\u0639 \u0623\u0646 \u0627\u0646 \u0625\u0646 "  # an maa an an inna
+    "\u0647\u0630\u0627 \u0647\u0630\u0647 \u062a\u064a \u0630\u064a "  # hadha hadhihi (al)lati (al)ladhi
+    "\u0628\u0639\u062f \u0642\u0628\u0644 \u062e\u0644\u0627\u0644 \u0628\u064a\u0646 "  # baad qabl khilal bayn
+    "\u0642\u062f \u0644\u0627 \u0645\u0627 \u0644\u0645 \u0623\u0648 \u0643\u0644"  # qad la ma lam aw kull
+)
+STOPWORDS = frozenset(" ".join((_STOPWORDS, _FOREIGN_STOPWORDS, _RUSSIAN_STOPWORDS, _ARABIC_STOPWORDS)).split())
+# Arabic writes the article and some prepositions as part of the word: "al-jaysh", "wa-l-jaysh", "bi-l-jaysh" are
+# all "jaysh". Longest first; stripped only when 3 letters remain (short words often just start that way).
+_ARABIC_PREFIXES = ("\u0648\u0627\u0644", "\u0628\u0627\u0644", "\u0641\u0627\u0644", "\u0643\u0627\u0644",
+                    "\u0644\u0644", "\u0627\u0644")  # fmt: skip
+_ARABIC_LETTERS = re.compile(r"[\u0621-\u064a]")
 # Elided articles and prepositions glued to the next word: "l'Azerbaïdjan", "d'Arménie", "dell'Iran".
 _ELISION = ("l'", "d'", "dell'", "all'", "qu'", "j'", "n'", "s'", "c'")
 
@@ -79,6 +92,8 @@ def normalise(token: str) -> str:
         if word.startswith(elided) and len(word) > len(elided) + 1:
             word = word[len(elided) :]
             break
+    if _ARABIC_LETTERS.match(word):
+        return _without_arabic_prefix(word)
     if _ACRONYM.fullmatch(word):  # "u.s." and "us" should meet; "6.1" must stay a number
         word = word.replace(".", "")
     if len(word) > 5 and word.endswith("ies"):
@@ -89,6 +104,13 @@ def normalise(token: str) -> str:
         return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
+    return word
+
+
+def _without_arabic_prefix(word: str) -> str:
+    for prefix in _ARABIC_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            return word[len(prefix) :]
     return word
 
 
