@@ -7,7 +7,7 @@ PACKAGES := libs/contracts libs/runtime libs/testing services/ingest services/en
 	services/notify services/api cli
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 
-.PHONY: install run test test-unit test-integration lint typecheck format bench chaos prometheusrule clean
+.PHONY: install run test test-unit test-integration lint typecheck format bench chaos fuzz loadtest prometheusrule clean
 
 install: $(STAMP)
 
@@ -56,6 +56,17 @@ chaos: install
 	rm -f .wirewatch/chaos.json
 	WIREWATCH_CHAOS_ARTICLES=$(CHAOS_ARTICLES) WIREWATCH_CHAOS_REPORT=.wirewatch/chaos.json \
 		$(BIN)/python -m pytest -m chaos tests/chaos -v -s
+
+# The bad-input campaign: every fuzz target in tests/fuzz at its campaign size (thousands of cases each, about five
+# minutes on two idle cores); prints the cases run and failures per target. `make test` runs them small.
+fuzz: install
+	WIREWATCH_FUZZ=campaign $(BIN)/python -m pytest tests/fuzz -q --timeout 900
+
+# The api under bounded concurrent load on its own seeded stack, alone and while the pipeline takes
+# LOADTEST_RATE articles/s: requests/s and p50/p95/p99 per read endpoint; under three minutes.
+LOADTEST_RATE ?= 20
+loadtest: install
+	$(BIN)/wirewatch loadtest --with-pipeline $(LOADTEST_RATE)
 
 # The Kubernetes PrometheusRule, generated from deploy/prometheus/rules: run after editing an alert rule.
 prometheusrule: install
