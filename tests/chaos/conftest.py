@@ -1,6 +1,6 @@
 """One whole stack for the fault tests, with servers of its own (they are restarted, so never the session's).
 
-Sizes come from the environment: ``WIREWATCH_CHAOS_ARTICLES`` (default 240, small enough for ``make test``;
+Sizes come from the environment: ``WIREWATCH_CHAOS_ARTICLES`` (default 200, small enough for ``make test``;
 ``make chaos`` uses 5000), ``WIREWATCH_CHAOS_RATE`` (submissions per second, default 60) and
 ``WIREWATCH_CHAOS_OUTAGE_SECONDS`` (default 30). ``WIREWATCH_CHAOS_REPORT`` names a JSON file that collects what
 each test measured (recovery times, losses) for docs/benchmarks.md.
@@ -31,7 +31,7 @@ from wirewatch.testing import WebhookReceiver
 from .feeder import quiet_nats_error
 from .ledger import Ledger
 
-ARTICLES = int(os.environ.get("WIREWATCH_CHAOS_ARTICLES", "240"))
+ARTICLES = int(os.environ.get("WIREWATCH_CHAOS_ARTICLES", "200"))
 RATE = float(os.environ.get("WIREWATCH_CHAOS_RATE", "60"))
 OUTAGE_SECONDS = float(os.environ.get("WIREWATCH_CHAOS_OUTAGE_SECONDS", "30"))
 REPORT = os.environ.get("WIREWATCH_CHAOS_REPORT")
