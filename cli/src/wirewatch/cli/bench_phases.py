@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -115,13 +116,19 @@ async def pipeline_drained(nc: NatsClient) -> bool:
 
 
 async def wait_clustered(
-    nc: NatsClient, articles: AsyncCollection[dict[str, Any]], expected: int, timeout: float
+    nc: NatsClient,
+    articles: AsyncCollection[dict[str, Any]],
+    expected: int,
+    timeout: float,
+    check_alive: Callable[[], None] = lambda: None,
 ) -> bool:
     """Until ``expected`` articles have a clustering decision; False after ``timeout`` seconds, or when the pipeline
-    has stayed drained for a while with articles still undecided (lost or dead-lettered: waiting will not help)."""
+    has stayed drained for a while with articles still undecided (lost or dead-lettered: waiting will not help).
+    ``check_alive`` raises when a service has died, so that a crash is reported at once, not as a timeout."""
     deadline = time.monotonic() + timeout
     drained_short_since: float | None = None
     while time.monotonic() < deadline:
+        check_alive()
         if await pipeline_drained(nc):
             if await articles.count_documents({"dedupe.decided_at": {"$exists": True}}) >= expected:
                 return True

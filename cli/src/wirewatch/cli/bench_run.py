@@ -31,7 +31,7 @@ from .bench_phases import BacklogSampler, BenchError, read_back, submit_at_rate,
 from .bench_receiver import BenchReceiver
 from .bench_results import ProcessTable, corpus_stats, latency_section, throughput_section, webhook_counts
 from .bus import connect
-from .stack import SERVICES, Stack
+from .stack import SERVICES, Stack, log_tail
 
 DB_NAME = "wirewatch_bench"
 
@@ -101,6 +101,12 @@ class _Running:
     scraper: httpx.AsyncClient
     nc: NatsClient
     articles: AsyncCollection[dict[str, Any]]
+
+    def check_alive(self) -> None:
+        """Raise when a service process has ended during the run, with the end of its log."""
+        for name, code in self.stack.exited_services().items():
+            tail = log_tail(self.stack.log_dir / f"{name}.log")
+            raise BenchError(f"service {name} exited with code {code} during the run; last lines of its log:\n{tail}")
 
     async def sample(self) -> tuple[ProcessTable, Scrape]:
         urls = {name: endpoint.metrics_url for name, endpoint in self.stack.endpoints.items()}
@@ -217,7 +223,9 @@ class BenchRun:
         self.progress(f"phase A: {len(articles)} articles at {rate:g}/s")
         before, scrape_before = await running.sample()
         submitted = await submit_at_rate(running.api, articles, rate)
-        done = await wait_clustered(running.nc, running.articles, len(articles), self.options.timeout)
+        done = await wait_clustered(
+            running.nc, running.articles, len(articles), self.options.timeout, running.check_alive
+        )
         await self._settle(running.receiver)
         after, scrape_after = await running.sample()
         readback = await read_back(running.articles, submitted)
@@ -237,7 +245,7 @@ class BenchRun:
         started = time.time()
         submitted = await submit_flat_out(running.api, articles, concurrency)
         accepted = time.time()
-        done = await wait_clustered(running.nc, running.articles, total, self.options.timeout)
+        done = await wait_clustered(running.nc, running.articles, total, self.options.timeout, running.check_alive)
         backlog = await sampler.stop()
         after, scrape_after = await running.sample()
         readback = await read_back(running.articles, submitted)
