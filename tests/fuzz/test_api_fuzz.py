@@ -55,7 +55,7 @@ _PARAM_VALUES = st.one_of(
 async def api(nats_url: str, mongo_url: str, mongo_db_name: str) -> AsyncIterator[httpx.AsyncClient]:
     client = make_mongo_client(mongo_url)
     try:
-        await seed_database(client[mongo_db_name], 40)
+        await seed_database(client[mongo_db_name], 20)
     finally:
         await client.close()
     settings = ApiSettings(nats_url=nats_url, mongo_url=mongo_url, mongo_db=mongo_db_name, write_rate_per_minute=0)
@@ -90,7 +90,7 @@ _ARTICLE_BODIES = st.one_of(
 _CONTENT_TYPES = st.sampled_from(["application/json", "application/json; charset=latin-1", "text/plain", "", "a/b"])
 
 
-@budget(quick=40, campaign=1500)
+@budget(quick=30, campaign=1000)
 @given(body=_ARTICLE_BODIES, content_type=_CONTENT_TYPES)
 async def test_pushed_articles_are_accepted_or_refused_clearly(
     api: httpx.AsyncClient, body: bytes, content_type: str
@@ -104,7 +104,7 @@ async def test_pushed_articles_are_accepted_or_refused_clearly(
         assert all(isinstance(i, str) and i for i in ids)
 
 
-@budget(quick=40, campaign=1500)
+@budget(quick=25, campaign=1000)
 @given(body=st.one_of(damaged(_SUBSCRIPTION).map(_body), json_values(max_leaves=10).map(_body)))
 async def test_subscriptions_are_created_or_refused_clearly(api: httpx.AsyncClient, body: bytes) -> None:
     with bounded("api: POST /v1/subscriptions", BOUND):
@@ -126,7 +126,7 @@ def _url(path: str, params: list[tuple[str, str]]) -> str:
     return path + ("?" + "&".join(f"{enc(k)}={enc(v)}" for k, v in params) if params else "")
 
 
-@budget(quick=60, campaign=2500)
+@budget(quick=40, campaign=1500)
 @given(params=_query(_EVENT_PARAMS))
 async def test_event_queries_answer_or_refuse_clearly(api: httpx.AsyncClient, params: list[tuple[str, str]]) -> None:
     with bounded("api: GET /v1/events query", BOUND):
@@ -134,7 +134,7 @@ async def test_event_queries_answer_or_refuse_clearly(api: httpx.AsyncClient, pa
     _clear(response, {200})
 
 
-@budget(quick=40, campaign=2000)
+@budget(quick=30, campaign=1000)
 @given(params=_query(_ARTICLE_PARAMS))
 async def test_article_queries_answer_or_refuse_clearly(api: httpx.AsyncClient, params: list[tuple[str, str]]) -> None:
     with bounded("api: GET /v1/articles query", BOUND):
@@ -142,7 +142,7 @@ async def test_article_queries_answer_or_refuse_clearly(api: httpx.AsyncClient, 
     _clear(response, {200})
 
 
-@budget(quick=30, campaign=1000)
+@budget(quick=20, campaign=500)
 @given(
     collection=st.sampled_from(["events", "articles", "subscriptions", "feeds"]),
     item_id=st.one_of(nasty_text(30), st.just("x" * 5000), st.just("..%2F..%2Fetc")),

@@ -126,7 +126,7 @@ def _bad_inputs(draw: st.DrawFn) -> tuple[str, str, bytes]:
 
 
 @pytest.mark.parametrize("services", [("ingest", "enrich", "dedupe", "notify")], indirect=True)
-@budget(quick=15, campaign=600)
+@budget(quick=15, campaign=300)
 @given(inputs=st.lists(_bad_inputs(), min_size=1, max_size=4))
 async def test_undecodable_messages_reach_the_dead_letters_with_their_error(
     services: list[Service],

@@ -45,14 +45,14 @@ def _decode(model: type[Message], body: bytes) -> Message | None:
     return message
 
 
-@budget(quick=80, campaign=6000)
+@budget(quick=80, campaign=5000)
 @given(st.sampled_from(MODELS), st.binary(max_size=600))
 def test_any_bytes_decode_to_a_message_or_a_validation_error(model: type[Message], body: bytes) -> None:
     with bounded("message decoding: any bytes", BOUND):
         _decode(model, body)
 
 
-@budget(quick=80, campaign=6000)
+@budget(quick=80, campaign=3000)
 @given(st.sampled_from(MODELS), json_values(max_leaves=30))
 def test_any_json_decodes_to_a_message_or_a_validation_error(model: type[Message], value: Any) -> None:
     with bounded("message decoding: any JSON", BOUND):
@@ -65,7 +65,7 @@ def _damaged_messages(draw: st.DrawFn) -> tuple[type[Message], bytes]:
     return model, json.dumps(draw(damaged(valid)), allow_nan=True).encode("utf-8", "surrogatepass")
 
 
-@budget(quick=150, campaign=12000)
+@budget(quick=150, campaign=6000)
 @given(_damaged_messages())
 @example((NumberMention, b'{"text": "9", "value": 1e400, "start": 0, "end": 1}'))  # infinity does not survive JSON
 def test_damaged_messages_decode_and_survive_being_sent_on_or_are_refused(case: tuple[type[Message], bytes]) -> None:
@@ -85,7 +85,7 @@ _FILTERS = st.fixed_dictionaries(
 )
 
 
-@budget(quick=80, campaign=6000)
+@budget(quick=80, campaign=3000)
 @given(_damaged_messages(), _FILTERS)
 def test_decoded_events_get_a_safe_subject_and_any_filter_matches_or_not(
     case: tuple[type[Message], bytes], raw_filter: dict[str, Any]

@@ -80,7 +80,7 @@ def _storable(page: ExtractedPage) -> None:
         assert page.published_at <= datetime.now(UTC) + timedelta(days=2)
 
 
-@budget(quick=12, campaign=600)
+@budget(quick=8, campaign=300)
 @given(page=_pages(), url=st.sampled_from([None, "https://a.example/news/1", "http://[broken"]))
 async def test_whole_hostile_pages_extract_in_the_workers_within_their_time(
     workers: ExtractionWorkers, page: str | bytes, url: str | None

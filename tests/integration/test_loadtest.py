@@ -22,14 +22,14 @@ pytestmark = [pytest.mark.connected, pytest.mark.slow]
 async def test_a_few_seconds_of_load_give_real_numbers_and_no_errors(
     api_stack: Stack, db: AsyncDatabase[dict[str, Any]]
 ) -> None:
-    seeded = await seed_database(db, 120)
-    assert seeded.articles == 120
-    assert 0 < seeded.events <= 120
+    seeded = await seed_database(db, 60)
+    assert seeded.articles == 60
+    assert 0 < seeded.events <= 60
     events = [d["_id"] async for d in db["events"].find({}, {"_id": 1}).limit(50)]
     articles = [d["_id"] async for d in db["articles"].find({}, {"_id": 1}).limit(50)]
     assert api_stack.api_url is not None
     endpoints = read_endpoints(events, articles, now=datetime.now(UTC))
-    result = await drive(api_stack.api_url, endpoints, concurrency=4, duration=3.0)
+    result = await drive(api_stack.api_url, endpoints, concurrency=4, duration=2.0)
     assert result.requests > 0
     assert result.errors == 0, [(e.name, e.error_example) for e in result.endpoints if e.errors]
     for endpoint in result.endpoints:
