@@ -43,7 +43,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The whole pipeline under load on its own embedded stack (free ports, temp dir): about 2-4 minutes.
+# The whole pipeline under load on its own embedded stack (free ports, temp dir); under 5 minutes.
 bench: install
 	mkdir -p .wirewatch
 	$(BIN)/wirewatch bench --json .wirewatch/bench.json

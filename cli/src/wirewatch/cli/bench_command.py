@@ -41,7 +41,7 @@ def run_failures(report: dict[str, Any]) -> list[str]:
 
 
 def bench(
-    articles: Annotated[int, typer.Option("--articles", min=1, help="Phase B: articles pushed at once.")] = 500,
+    articles: Annotated[int, typer.Option("--articles", min=1, help="Phase B: articles pushed at once.")] = 300,
     rate: Annotated[float, typer.Option("--rate", min=0.1, help="Phase A: articles per second.")] = 20.0,
     latency_seconds: Annotated[
         float, typer.Option("--latency-seconds", min=0.1, help="Phase A: seconds of submitting at --rate.")
@@ -54,7 +54,7 @@ def bench(
     ] = 2.0,
     bare_enrich_articles: Annotated[
         int, typer.Option("--bare-enrich-articles", min=0, help="Articles for the bare enrichment rate (0: skip).")
-    ] = 60,
+    ] = 40,
     timeout: Annotated[
         float, typer.Option("--timeout", min=1, help="Longest wait, per phase, for every article to be clustered.")
     ] = 120.0,
@@ -68,7 +68,7 @@ def bench(
     """Benchmark the pipeline: latency at a fixed rate, sustained throughput, per-hop times, CPU and memory per
     service, and this machine's bare JetStream, MongoDB and enrichment rates for comparison.
 
-    Starts its own nats-server, SecantusDB and services on free ports; a default run takes 2-4 minutes.
+    Starts its own nats-server, SecantusDB and services on free ports; a default run takes 2-5 minutes.
     """
     options = BenchOptions(
         articles=articles,

@@ -56,14 +56,14 @@ BENCH_ENV = {
 
 @dataclass(frozen=True)
 class BenchOptions:
-    articles: int = 500  # phase B
+    articles: int = 300  # phase B
     rate: float = 20.0  # phase A, articles per second
     latency_seconds: float = 10.0  # phase A length
     concurrency: int = 16  # phase B requests in flight
     seed: int = 8
     stories: int = 60
     bare_seconds: float = 2.0
-    bare_enrich_articles: int = 60
+    bare_enrich_articles: int = 40
     timeout: float = 120.0  # longest wait for a phase's articles to be clustered
     state_dir: Path | None = None
 
