@@ -29,12 +29,15 @@ import random
 import resource
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
+
+from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent, CommandSucceededEvent
 
 from wirewatch.contracts import ArticleEnriched, ArticleIngested, Enrichment, content_hash
 from wirewatch.runtime import RetryLater
@@ -188,10 +191,27 @@ async def _fill(repository: DedupeRepository, stories: Stories, events: int) -> 
         await repository.postings.insert_many(docs[start : start + 5000], ordered=False)
 
 
+class _CommandCounter(CommandListener):
+    """Database commands sent while deciding: a cost measure that other load on the machine does not distort."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def started(self, event: CommandStartedEvent) -> None:
+        self.counts[event.command_name] += 1
+
+    def succeeded(self, event: CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: CommandFailedEvent) -> None:
+        pass
+
+
 async def bench_mongo(mongo_url: str, events: int, articles: int, concurrency: int) -> dict[str, Any]:
     from wirewatch.runtime import make_mongo_client  # noqa: PLC0415 - only this mode needs a database
 
-    client = make_mongo_client(mongo_url)
+    commands = _CommandCounter()
+    client = make_mongo_client(mongo_url, listeners=[commands])
     db = client[f"dedupe_bench_{events}"]
     await client.drop_database(db.name)
     try:
@@ -218,12 +238,14 @@ async def bench_mongo(mongo_url: str, events: int, articles: int, concurrency: i
                 kind = outcome.decision if outcome else "stale"
                 decisions[kind] = decisions.get(kind, 0) + 1
 
+        commands.counts.clear()
         started = time.perf_counter()
         await asyncio.gather(*(worker(queue[i::concurrency]) for i in range(concurrency)))
         elapsed = time.perf_counter() - started
         return {"store": "mongo", "events": events, "articles": articles, "concurrency": concurrency,
                 "articles_per_s": round(articles / elapsed, 1), "fill_s": round(fill_seconds, 1),
-                "decisions": decisions}  # fmt: skip
+                "decisions": decisions, "db_commands_per_article": round(sum(commands.counts.values()) / articles, 2),
+                "db_commands": dict(commands.counts.most_common()), **_machine()}  # fmt: skip
     finally:
         await client.drop_database(db.name)
         await client.close()
