@@ -7,7 +7,16 @@ from datetime import UTC, datetime, timedelta
 
 from wirewatch.contracts import ArticleEnriched, Enrichment, Place
 
-from .terms import by_mentions, is_title_case, key_terms, name_phrases, protagonist, term_vector
+from .terms import (
+    by_mentions,
+    capitalised_mentions,
+    is_title_case,
+    key_terms,
+    lead,
+    name_phrases,
+    protagonist,
+    term_vector,
+)
 
 # An article dated more than this after it was ingested has a wrong date: trust the ingest time instead.
 _FUTURE_TOLERANCE = timedelta(days=1)
@@ -15,6 +24,9 @@ _FUTURE_TOLERANCE = timedelta(days=1)
 MIN_TYPE_CONFIDENCE = 0.3
 KEY_TERMS = 8
 KEY_ENTITIES = 8
+# Names are looked for in the body's first words only: news names its protagonist early, and the cost per article
+# must not grow with the length of long reports.
+NAME_WORDS = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,18 +81,18 @@ def article_time(published_at: datetime | None, ingested_at: datetime) -> dateti
     return published_at if published_at.tzinfo else published_at.replace(tzinfo=UTC)
 
 
-def _name_phrases(title: str, text: str) -> tuple[str, ...]:
-    """Capitalised phrases, the most mentioned first (so the event's first-ranked name is its protagonist)."""
-    if text:
-        return tuple(by_mentions(name_phrases(text), title, text))
-    return () if is_title_case(title) else tuple(name_phrases(title))
+def _names(title: str, text: str) -> tuple[tuple[str, ...], str | None]:
+    """Capitalised phrases, the most mentioned first (so an event's first-ranked name is its protagonist), and the
+    protagonist; a headline alone has none (everything in it is named once)."""
+    if not text:
+        return ((), None) if is_title_case(title) else (tuple(name_phrases(title)), None)
+    text = lead(text, NAME_WORDS)
+    mentions = capitalised_mentions(title, text)
+    names = by_mentions(name_phrases(text), mentions)
+    return tuple(names), protagonist(names, mentions)
 
 
-def _protagonist(title: str, text: str) -> str | None:
-    return protagonist(_name_phrases(title, text), title, text) if text else None
-
-
-def _entities(enrichment: Enrichment, title: str, text: str) -> tuple[str, ...]:
+def _entities(enrichment: Enrichment, names: tuple[str, ...]) -> tuple[str, ...]:
     ordered: dict[str, int] = {}
     for entity in enrichment.entities:
         name = entity_name(entity.text)
@@ -88,7 +100,7 @@ def _entities(enrichment: Enrichment, title: str, text: str) -> tuple[str, ...]:
             ordered[name] = ordered.get(name, 0) + 1
     if not ordered:
         # Enrichment found nothing (or was degraded): capitalised phrases from the body are a fair stand-in.
-        return _name_phrases(title, text)
+        return names
     return tuple(sorted(ordered, key=lambda n: (-ordered[n], n)))
 
 
@@ -105,6 +117,7 @@ def features_from_enriched(message: ArticleEnriched) -> ArticleFeatures:
         if place.country.upper() not in countries:
             countries.append(place.country.upper())
     lang = (enrichment.lang or article.lang or "").strip().lower()[:2] or None
+    names, main_name = _names(article.title, article.text)
     unique_places: dict[str, Place] = {}
     for place in places:
         unique_places.setdefault(place_key(place), place)  # first mention wins
@@ -116,7 +129,7 @@ def features_from_enriched(message: ArticleEnriched) -> ArticleFeatures:
         at=article_time(article.published_at, article.ingested_at),
         source=(article.source or "").strip().lower() or None,
         lang=lang,
-        entities=_entities(enrichment, article.title, article.text),
+        entities=_entities(enrichment, names),
         actors=tuple(dict.fromkeys(entity_name(a) for a in enrichment.actors if a.strip())),
         keywords=tuple(dict.fromkeys(k.strip().lower() for k in enrichment.keywords if k.strip())),
         countries=tuple(countries),
@@ -124,7 +137,7 @@ def features_from_enriched(message: ArticleEnriched) -> ArticleFeatures:
         category=event_type.category.strip().lower() if typed and event_type else None,
         event_type=event_type.type.strip().lower() if typed and event_type else None,
         event_type_detail=event_type.model_dump(mode="json") if event_type else None,
-        protagonist=_protagonist(article.title, article.text),
+        protagonist=main_name,
     )
 
 
@@ -140,6 +153,7 @@ def features_from_text(
 ) -> ArticleFeatures:
     """Features of a bare article (no enrichment), e.g. for the batch command and offline evaluation."""
     lang = (lang or "").strip().lower()[:2] or None
+    names, main_name = _names(title, text)
     return ArticleFeatures(
         article_id=article_id,
         revision=revision,
@@ -148,6 +162,6 @@ def features_from_text(
         at=at,
         source=source,
         lang=lang,
-        entities=_name_phrases(title, text),
-        protagonist=_protagonist(title, text),
+        entities=names,
+        protagonist=main_name,
     )

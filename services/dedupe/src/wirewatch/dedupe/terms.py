@@ -268,32 +268,36 @@ _NOT_PROTAGONISTS = frozenset(_NOT_PROTAGONIST_WORDS.split())
 MIN_PROTAGONIST_MENTIONS = 2
 
 
-def by_mentions(phrases: Sequence[str], title: str, text: str) -> list[str]:
-    """``phrases`` most mentioned first (mentions of a phrase's last word, capitalised), ties in their order."""
+def capitalised_mentions(title: str, text: str) -> dict[str, int]:
+    """How often each normalised word is written with a capital: one pass that ranks names and finds protagonists."""
     mentions: dict[str, int] = {}
     for token in tokens(f"{title}\n{text}"):
         if token[0].isupper():
             term = normalise(token)
             mentions[term] = mentions.get(term, 0) + 1
+    return mentions
+
+
+def by_mentions(phrases: Sequence[str], mentions: Mapping[str, int]) -> list[str]:
+    """``phrases`` most mentioned first (mentions of a phrase's last word), ties in their order."""
     order = {phrase: position for position, phrase in enumerate(phrases)}
     return sorted(phrases, key=lambda p: (-mentions.get(normalise(p.split()[-1]), 0), order[p]))
 
 
-def protagonist(names: Sequence[str], title: str, text: str) -> str | None:
+def protagonist(names: Sequence[str], mentions: Mapping[str, int]) -> str | None:
     """Who or what the story is about: the last word of the most mentioned name, if it is written at least twice.
 
     "Jamal Williams ... Williams said ... Williams was booked" gives "william". Two incidents of one kind of story
     (two players arrested, two coaches fired) differ exactly here while their other words agree. A headline alone
     names everything once, so it has no protagonist and the conflict check (scoring) never applies to it.
-    ``names`` are name phrases, most mentioned first (:func:`by_mentions`).
+    ``names`` are name phrases, most mentioned first (:func:`by_mentions`); ``mentions`` from
+    :func:`capitalised_mentions`.
     """
-    words = f"{title}\n{text}"
     for name in names:
         last = normalise(name.split()[-1])
         if len(last) <= 2 or last in _NOT_PROTAGONISTS or last in STOPWORDS:
             continue
-        mentions = sum(1 for t in tokens(words) if t[0].isupper() and normalise(t) == last)
-        return last if mentions >= MIN_PROTAGONIST_MENTIONS else None
+        return last if mentions.get(last, 0) >= MIN_PROTAGONIST_MENTIONS else None
     return None
 
 
