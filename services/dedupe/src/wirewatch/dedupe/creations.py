@@ -16,14 +16,15 @@ withdraws its own event first, then waits (a chain of creators that keep their e
 ids, so it cannot close into a cycle).
 
 Why no story ends up with two confirmed events: take two creations whose events would be each other's candidates;
-they share a key, and each guards that key. Each event is listed before its creator advances. If Y read its
-sequences after X advanced, Y's search already listed X's event. If Y read them before, X's advance moved a key Y
-read, so Y's own advance fails and Y searches again, now seeing X's event. Either way the second one to confirm has
-seen the first and chose to create anyway (it scored below the join threshold), exactly as if they had come one
-after the other. What used to break this was the way back: the creator that should join the other event could not
-withdraw its own once a third article had joined it. Now nobody joins a provisional event, so it always can.
-Confirm, withdraw and lease renewal are conditional on the lease owner, so of a slow creator and the run that took
-its creation over, exactly one confirms or withdraws; the other gets RetryLater and its redelivery replays.
+they share a key, and each guards that key; say X advances first. Each event is listed before its creator
+advances. If Y read its sequences after X advanced, Y's search already listed X's event. If Y read them before, X's
+advance moved a key Y read, so Y's own advance fails and Y searches again, now seeing X's event. Either way the
+second one to confirm has seen the first and chose to create anyway (it scored below the join threshold), exactly
+as if they had come one after the other. What used to break this was the way back: the creator that should join
+the other event could not withdraw its own once a third article had joined it. Now nobody joins a provisional
+event, so it always can. Confirm, withdraw and lease renewal are conditional on the lease owner, so of a slow
+creator and the run that took its creation over, exactly one confirms or withdraws; the other gets RetryLater and
+its redelivery replays.
 
 A creator that dies leaves a provisional event behind whose lease runs out (``lease``, renewed while it works).
 Its redelivered message, or any article waiting on that event, then claims the lease and finishes the check with
