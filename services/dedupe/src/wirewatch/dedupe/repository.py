@@ -227,16 +227,23 @@ class DedupeRepository:
     # ---- copy detection index --------------------------------------------------------------------------------
 
     async def known_copies(self, content_hash: str, signature: Signature) -> list[KnownCopy]:
-        """Articles with the same content hash or sharing a signature band."""
-        query: dict[str, Any] = {"content_hash": content_hash}
+        """Articles with the same content hash or sharing a signature band.
+
+        Two indexed reads, not one ``$or``: SecantusDB answers an ``$or`` by scanning the whole collection, which
+        made every article's lookup cost grow with the copies stored.
+        """
+        queries: list[dict[str, Any]] = [{"content_hash": content_hash}]
         if signature.bands:
-            query = {"$or": [query, {"bands": {"$in": list(signature.bands)}}]}
-        cursor = self.copies.find(query).sort("_id", 1).limit(MAX_COPY_NEIGHBOURS)
+            queries.append({"bands": {"$in": list(signature.bands)}})
+        found: dict[str, dict[str, Any]] = {}
+        for query in queries:
+            async for doc in self.copies.find(query).sort("_id", 1).limit(MAX_COPY_NEIGHBOURS):
+                found.setdefault(doc["_id"], doc)
         return [
             KnownCopy(
                 doc["_id"], doc["content_hash"], tuple(doc.get("signature") or ()), doc["original_id"], doc["event_id"]
             )
-            async for doc in cursor
+            for _, doc in sorted(found.items())[:MAX_COPY_NEIGHBOURS]
         ]
 
     async def remember_copy(
@@ -262,6 +269,7 @@ class DedupeRepository:
     async def record_decision(self, article_id: str, revision: int, decision: dict[str, Any]) -> None:
         """``$set`` the article's ``dedupe`` field unless a newer revision's decision is already there."""
         await self.articles.update_one(
-            {"_id": article_id, "$or": [{"dedupe": {"$exists": False}}, {"dedupe.revision": {"$lte": revision}}]},
+            # "no decision yet, or one for this revision or an older one", without an $or (SecantusDB scans those)
+            {"_id": article_id, "dedupe.revision": {"$not": {"$gt": revision}}},
             {"$set": {"dedupe": decision}},
         )
