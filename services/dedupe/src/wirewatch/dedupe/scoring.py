@@ -82,9 +82,9 @@ class Decision:
         return out
 
 
-def _entity_score(features: ArticleFeatures, event: EventState) -> float | None:
+def _entity_score(features: ArticleFeatures, event: EventState, names: list[str]) -> float | None:
     mine = set(features.entities[: KEY_ENTITIES * 2]) | set(features.actors)
-    theirs = set(ranked(event.entity_counts)[: KEY_ENTITIES * 3]) | set(event.actor_counts)
+    theirs = set(names) | set(event.actor_counts)
     if not mine or not theirs:
         return None
     # Overlap coefficient: a short article naming two of the event's actors agrees fully.
@@ -101,17 +101,28 @@ def _place_score(features: ArticleFeatures, event: EventState) -> float | None:
     return 0.5 * countries + 0.5 * (1.0 if shared else 0.0)
 
 
-def protagonist_conflict(features: ArticleFeatures, event: EventState) -> bool:
-    """The article's protagonist is not among the event's names and the event's first name not among the article's."""
+def _names_word(names: Sequence[str], word: str) -> bool:
+    """Whether ``word`` (normalised) is a word of one of ``names``. Normalising every word of every candidate's
+    names dominated scoring, so a substring test picks the few names worth normalising (normalise only strips
+    endings, keeping the first letters, except for dotted acronyms)."""
+    stem = word[:4]
+    return any(word in name_words((name,)) for name in names if stem in name or "." in name)
+
+
+def protagonist_conflict(features: ArticleFeatures, event: EventState, names: list[str] | None = None) -> bool:
+    """The article's protagonist is not among the event's names and the event's first name not among the article's.
+
+    ``names``: the event's first names (``ranked(entity_counts)``), when the caller has them already.
+    """
     if features.protagonist is None or not event.entity_counts:
         return False
     # Any of the event's main names will do here (an event about Williams that mentions Jackson in passing has
     # met Jackson); the event's first name must be prominent in the article to count as met.
-    names = ranked(event.entity_counts)[: KEY_ENTITIES * 3]
-    if features.protagonist in name_words(names):
+    names = names if names is not None else ranked(event.entity_counts)[: KEY_ENTITIES * 3]
+    if _names_word(names, features.protagonist):
         return False
     theirs = normalise(names[0].split()[-1])
-    return theirs not in name_words(features.entities[:PROMINENT_NAMES]) and theirs not in name_words(features.actors)
+    return not _names_word(features.entities[:PROMINENT_NAMES], theirs) and not _names_word(features.actors, theirs)
 
 
 def _category_score(features: ArticleFeatures, event: EventState) -> float | None:
@@ -132,7 +143,8 @@ def score(features: ArticleFeatures, event: EventState, policy: ClusteringPolicy
     # Article vectors are unit vectors (term_vector normalises them).
     text = cosine(features.terms, event.term_profile, event.profile_norm, 1.0)
     parts: list[tuple[float, float]] = [(text, policy.text_weight)]
-    entities = _entity_score(features, event)
+    names = ranked(event.entity_counts)[: KEY_ENTITIES * 3]
+    entities = _entity_score(features, event, names)
     places = _place_score(features, event)
     category = _category_score(features, event)
     for value, weight in ((entities, policy.entity_weight), (places, policy.place_weight)):
@@ -152,7 +164,7 @@ def score(features: ArticleFeatures, event: EventState, policy: ClusteringPolicy
     final = combined * decay
     if places == 0.0:
         final *= policy.foreign_place_factor
-    if protagonist_conflict(features, event):
+    if protagonist_conflict(features, event, names):
         final *= policy.protagonist_factor
     if text < policy.min_text:
         final = 0.0
