@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 from faststream import AckPolicy
 from faststream.nats import ConsumerConfig, JStream, NatsBroker, NatsRouter, PullSub
@@ -35,6 +36,7 @@ def durable_subscriber(
     durable: str,
     batch_size: int = 16,
     ack_wait: float = 30.0,
+    max_workers: int = 1,
 ) -> PullStreamSubscriber:
     """A durable pull subscriber that replicas share; acking is left to :func:`consume`.
 
@@ -43,13 +45,21 @@ def durable_subscriber(
     ``ack_wait`` is how long the messages a crashed replica held stay away before JetStream hands them out again;
     it can be short because :func:`consume` reports a long-running handler as in progress. It applies when the
     durable consumer is created; an existing consumer keeps its own (``nats consumer edit`` changes it).
+
+    With ``max_workers`` 1 the next fetch waits until every handler of the last one returned. Above 1, up to
+    ``max_workers`` handlers run at once and fetching goes on while they run (a CPU-bound service can then work on
+    one fetch while the previous one is still being stored and published).
     """
-    subscriber: PullStreamSubscriber = router.subscriber(
-        subject,
-        stream=JStream(stream.name, declare=False),
-        durable=durable,
-        pull_sub=PullSub(batch_size=batch_size, timeout=1.0),
-        ack_policy=AckPolicy.MANUAL,
-        config=ConsumerConfig(ack_wait=ack_wait, max_deliver=-1),
+    # A ConcurrentPullStreamSubscriber (a PullStreamSubscriber) when max_workers > 1; the overloads cannot tell.
+    return cast(
+        "PullStreamSubscriber",
+        router.subscriber(
+            subject,
+            stream=JStream(stream.name, declare=False),
+            durable=durable,
+            pull_sub=PullSub(batch_size=batch_size, timeout=1.0),
+            ack_policy=AckPolicy.MANUAL,
+            config=ConsumerConfig(ack_wait=ack_wait, max_deliver=-1),
+            max_workers=max_workers,
+        ),
     )
-    return subscriber
