@@ -19,6 +19,7 @@ from wirewatch.contracts import (
     Enrichment,
 )
 from wirewatch.enrich.main import create_service
+from wirewatch.enrich.repository import EnrichmentRepository
 from wirewatch.enrich.settings import EnrichSettings
 from wirewatch.runtime import make_mongo_client, provision_streams
 from wirewatch.testing import eventually
@@ -201,3 +202,27 @@ async def test_bad_input_flows_on_with_what_could_be_extracted(enrich, nats_clie
     assert degraded == 2
     dead = enrich.registry.get_sample_value("wirewatch_dead_letters_total", {"service": "enrich", "reason": "failed"})
     assert not dead
+
+
+async def test_a_bulk_store_gives_each_article_its_own_outcome(mongo_url: str, mongo_db_name: str, articles) -> None:
+    client = make_mongo_client(mongo_url)
+    repository = EnrichmentRepository(client[mongo_db_name])
+    fresh, newer_stored, unknown = (_article().model_copy(update={"article_id": f"bulk{i:020d}"}) for i in range(3))
+    await _store_as_ingest_would(articles, fresh)
+    await _store_as_ingest_would(articles, newer_stored, enriched_revision=3)
+    now = datetime.now(UTC)
+    try:
+        outcomes = await repository.store_many(
+            [(fresh, Enrichment(summary="a"), now), (newer_stored, Enrichment(summary="b"), now),
+             (unknown, Enrichment(summary="c"), now)]
+        )  # fmt: skip
+        assert outcomes == ["stored", "stale", "missing"]
+        # A redelivery of the same revision overwrites its own write; the newer revision is still untouched.
+        assert await repository.store(fresh, Enrichment(summary="a2"), now) == "stored"
+        docs = {d["_id"]: d async for d in articles.find({})}
+        assert docs[fresh.article_id]["enrichment"]["summary"] == "a2"
+        assert docs[newer_stored.article_id]["enriched_revision"] == 3
+        assert "enrichment" not in docs[newer_stored.article_id]
+        assert unknown.article_id not in docs
+    finally:
+        await client.close()

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from wirewatch.contracts import Enrichment
-from wirewatch.enrich.batcher import EnrichBatcher
+from wirewatch.enrich.batcher import Coalescer, EnrichBatcher
 
 
 class FakeEnricher:
@@ -64,3 +64,14 @@ async def test_a_cancelled_request_does_not_break_the_others() -> None:
     assert (await kept).summary == "kept"
     with pytest.raises(asyncio.CancelledError):
         await doomed
+
+
+async def test_an_item_failure_reaches_only_that_item() -> None:
+    async def call(items: list[int]) -> list[int | Exception]:
+        return [ValueError(f"bad {i}") if i == 2 else i * 10 for i in items]
+
+    coalescer: Coalescer[int, int] = Coalescer(call, max_batch=8)
+    results = await asyncio.gather(*(coalescer.submit(i) for i in range(4)), return_exceptions=True)
+    assert results[:2] == [0, 10]
+    assert isinstance(results[2], ValueError)
+    assert results[3] == 30

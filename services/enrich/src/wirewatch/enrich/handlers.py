@@ -19,24 +19,32 @@ from wirewatch.contracts import (
 )
 from wirewatch.runtime import Delivery, Service, durable_subscriber
 
-from .batcher import EnrichBatcher
+from .batcher import Coalescer, EnrichBatcher
 from .loader import EnricherLoader
 from .metrics import EnrichMetrics
-from .repository import EnrichmentRepository
+from .repository import EnrichmentRepository, StoreOutcome, StoreRequest
+from .settings import EnrichSettings
 
 log = logging.getLogger("wirewatch.enrich")
 
 
 def build_router(
-    service: Service, repository: EnrichmentRepository, loader: EnricherLoader, metrics: EnrichMetrics
+    service: Service,
+    settings: EnrichSettings,
+    repository: EnrichmentRepository,
+    loader: EnricherLoader,
+    metrics: EnrichMetrics,
 ) -> NatsRouter:
     router = NatsRouter()
+    batch = max(1, settings.batch_size)
     ingested = durable_subscriber(
         router,
         subject=ARTICLES_INGESTED,
         stream=ARTICLES_STREAM,
         durable="enrich",
-        batch_size=service.settings.batch_size,
+        batch_size=batch,
+        # Two fetches in flight: one batch in the NLP while the one before it is stored, published and acked.
+        max_workers=settings.in_flight or 2 * batch,
     )
 
     def observe_batch(size: int, seconds: float) -> None:
@@ -44,15 +52,17 @@ def build_router(
         for _ in range(size):
             metrics.nlp_seconds.observe(seconds / size)
 
-    # The handlers of one fetch run concurrently; the batcher gives their articles to spaCy as one nlp.pipe batch.
-    batcher = EnrichBatcher(loader.get, max_batch=max(1, service.settings.batch_size), on_batch=observe_batch)
+    # Handlers run concurrently; the batcher gives their articles to spaCy as one nlp.pipe batch, and their
+    # stores go to MongoDB as one bulk write.
+    batcher = EnrichBatcher(loader.get, max_batch=batch, on_batch=observe_batch)
+    stores: Coalescer[StoreRequest, StoreOutcome] = Coalescer(repository.store_many, max_batch=batch)
 
     async def enrich_article(article: ArticleIngested, delivery: Delivery) -> None:
         enrichment = await batcher.enrich(article.title, article.text, article.lang)
         if enrichment.warnings:
             metrics.degraded.inc()
         enriched_at = datetime.now(UTC)
-        outcome = await repository.store(article, enrichment, enriched_at)
+        outcome = await stores.submit((article, enrichment, enriched_at))
         metrics.articles.labels(outcome).inc()
         context = {"article_id": article.article_id, "revision": article.revision, "outcome": outcome}
         if outcome == "stale":

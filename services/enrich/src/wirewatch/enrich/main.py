@@ -39,7 +39,7 @@ def create_service(settings: EnrichSettings | None = None) -> EnrichService:
         service.loader.start()  # returns at once; handlers wait for the model, /healthz does not
 
     service.on_startup(start_loading)
-    service.broker.include_router(build_router(service, repository, service.loader, metrics))
+    service.broker.include_router(build_router(service, settings, repository, service.loader, metrics))
     return service
 
 

@@ -14,3 +14,6 @@ class EnrichSettings(ServiceSettings):
     port: int = 8082
     # Characters of title + body the NLP looks at; the rest of a long article is skipped (and said so).
     max_chars: int = Field(default=DEFAULT_MAX_CHARS, ge=1_000)
+    # Messages handled at once (default: twice the batch size, so one batch is in the NLP while the previous one is
+    # stored, published and acked).
+    in_flight: int | None = Field(default=None, ge=1)
