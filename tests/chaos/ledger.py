@@ -128,24 +128,30 @@ class Ledger:
         docs = self.db["articles"].find({}, {"revision": 1, "dedupe.revision": 1})
         return sum([1 async for doc in docs if (doc.get("dedupe") or {}).get("revision") != doc.get("revision")])
 
-    async def wait_settled(self, expected: int, *, timeout: float) -> float:
+    async def wait_settled(self, expected: int, *, timeout: float, stall: float = 150.0) -> float:
         """Wait until ``expected`` articles are stored and decided and every consumer is idle; returns seconds.
 
-        The consumers are asked first (nats-server answers cheaply); the database, which the pipeline needs more,
-        is read only once they are all idle.
+        Fails when nothing moves in any consumer for ``stall`` seconds (longer than any ack wait, so a message
+        lost in flight has had its chance to come back), or after ``timeout`` in all: a slow machine only makes
+        the wait longer, a loss still fails it. The consumers are asked first (nats-server answers cheaply); the
+        database, which the pipeline needs more, is read only once they are all idle.
         """
-        started = time.monotonic()
-        stored, undecided, busy = 0, -1, {}
-        while time.monotonic() - started < timeout:
-            busy = await consumers_busy(self.nc)
-            if not busy:
+        started = last_change = time.monotonic()
+        stored, undecided = 0, -1
+        busy: dict[str, tuple[int, int]] | None = None
+        while (now := time.monotonic()) - started < timeout and now - last_change < stall:
+            seen = await consumers_busy(self.nc)
+            if seen != busy:
+                busy, last_change = seen, now
+            if not seen:
                 stored = await self.db["articles"].count_documents({})
                 undecided = await self.undecided() if stored >= expected else -1
                 if undecided == 0:
                     return time.monotonic() - started
             await asyncio.sleep(1.0)
+        why = f"nothing moved for {stall:.0f}s" if now - last_change >= stall else f"{timeout:.0f}s passed"
         raise AssertionError(
-            f"pipeline not settled after {timeout:.0f}s: {stored}/{expected} articles stored, "
+            f"pipeline not settled ({why}): {stored}/{expected} articles stored, "
             f"{undecided} undecided (-1: not counted), busy consumers {busy}"
         )
 
