@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from wirewatch.api.settings import ApiSettings
@@ -106,6 +106,8 @@ async def test_pushed_articles_are_accepted_or_refused_clearly(
 
 @budget(quick=25, campaign=1000)
 @given(body=st.one_of(damaged(_SUBSCRIPTION).map(_body), json_values(max_leaves=10).map(_body)))
+@example(body=_body({"webhook_url": "https://hooks.example/in", "filters": {"categories": ["\ud800"]}}))
+@example(body=_body({"nats_target": "ops", "name": "\udfff", "filters": {"keywords": ["a\ud800"]}}))
 async def test_subscriptions_are_created_or_refused_clearly(api: httpx.AsyncClient, body: bytes) -> None:
     with bounded("api: POST /v1/subscriptions", BOUND):
         response = await api.post("/v1/subscriptions", content=body, headers={"content-type": "application/json"})

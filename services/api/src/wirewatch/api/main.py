@@ -24,6 +24,7 @@ from .settings import ApiSettings
 from .stream import EventHub, build_stream_router
 from .subscription_store import SubscriptionStore
 from .subscriptions import build_subscriptions_router
+from .unicode_guard import LoneSurrogateMiddleware
 
 
 def create_service(settings: ApiSettings | None = None) -> Service:
@@ -74,6 +75,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.include_router(build_feeds_router(service.db, settings), dependencies=guarded)
     install_page(app)  # the events page at / and its files at /static/
     # Outermost last: the metrics also count the 413s of the body limit.
+    app.add_middleware(LoneSurrogateMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     if settings.write_rate_per_minute > 0:
         limiter = WriteRateLimiter(settings.write_rate_per_minute, settings.write_burst)
