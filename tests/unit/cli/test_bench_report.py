@@ -6,9 +6,11 @@ import io
 from typing import Any
 
 from rich.console import Console
+from typer.testing import CliRunner
 
 from wirewatch.cli.bench_command import run_failures
 from wirewatch.cli.bench_report import judge, render
+from wirewatch.cli.main import app
 
 
 def report(*, per_s: float, p99: float, bare: float) -> dict[str, Any]:
@@ -97,3 +99,9 @@ def test_render_shows_every_table() -> None:
     for title in ("Phase A", "Per hop", "Phase B", "Processes", "Database time", "Bare limits", "Targets"):
         assert title in text
     assert "not met" in text
+
+
+def test_a_report_path_in_a_missing_directory_is_refused_before_the_run(tmp_path) -> None:
+    result = CliRunner().invoke(app, ["bench", "--json", str(tmp_path / "missing" / "bench.json")])
+    assert result.exit_code == 2
+    assert "the directory does not exist" in result.output

@@ -19,7 +19,7 @@ from rich.console import Console
 from .bench_phases import BenchError
 from .bench_report import judge, render
 from .bench_run import BenchOptions, BenchRun
-from .options import EXIT_FAILED, fail
+from .options import EXIT_FAILED, fail, usage
 from .stack import StackError
 
 
@@ -70,6 +70,8 @@ def bench(
 
     Starts its own nats-server, SecantusDB and services on free ports; a default run takes 2-5 minutes.
     """
+    if json_path not in {None, "-"} and not Path(str(json_path)).resolve().parent.is_dir():
+        usage(f"--json {json_path}: the directory does not exist")
     options = BenchOptions(
         articles=articles,
         rate=rate,
@@ -102,6 +104,9 @@ def bench(
         json.dump(report, sys.stdout, indent=2, default=str)
         sys.stdout.write("\n")
     elif json_path:
-        Path(json_path).write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+        try:
+            Path(json_path).write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+        except OSError as exc:
+            fail(f"could not write the report to {json_path}: {exc}", EXIT_FAILED)
     if problems:
         fail("; ".join(problems), EXIT_FAILED)
