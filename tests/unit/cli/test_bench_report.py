@@ -26,6 +26,8 @@ def report(*, per_s: float, p99: float, bare: float) -> dict[str, Any]:
                               "webhook": {"count": 5, "p50": 60, "p95": 95, "p99": p99 + 10, "max": p99 + 10}},
             "hops": {"enrich": {"hop": {"count": 5, "p99": 30.0}, "processing": {"count": 5, "p99": 400.0}},
                      "dedupe": {"hop": {"count": 5, "p99": 10.0}, "processing": {"count": 5, "p99": 20.0}}},
+            "cpu_seconds": {"enrich": 0.2, "secantusdb": 0.5},
+            "database": {"enrich update": {"count": 5, "mean_ms": 90.0, "seconds": 0.45}},
         },
         "throughput": {
             "articles": 5,
@@ -64,7 +66,10 @@ def test_missed_targets_name_the_bottleneck() -> None:
     assert "dedupe find" in throughput["bottleneck"]
     latency = next(t for t in judged["targets"] if "event stored" in t["target"])
     assert latency["met"] is False
-    assert latency["bottleneck"].startswith("enrich (p99 wait 30.0 ms + p99 processing 400.0 ms)")
+    assert latency["bottleneck"] == (
+        "enrich (p99 wait 30.0 ms + p99 processing 400.0 ms); most CPU per article: secantusdb 100 ms; "
+        "most database time: enrich update (5 x 90.0 ms)"
+    )
     assert judged["throughput"]["cpu_capacity_articles_per_s"] == {"enrich": 25.0, "secantusdb": 12.5}
 
 

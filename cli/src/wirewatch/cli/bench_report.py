@@ -86,10 +86,19 @@ def latency_bottleneck(report: dict[str, Any]) -> str:
         return "no per-hop metrics"
     service = max(spent, key=lambda name: spent[name])
     parts = hops[service]
-    return (
-        f"{service} (p99 wait {parts.get('hop', {}).get('p99')} ms + p99 processing "
-        f"{parts.get('processing', {}).get('p99')} ms)"
-    )
+    wait, processing = parts.get("hop", {}).get("p99"), parts.get("processing", {}).get("p99")
+    found = [f"{service} (p99 wait {wait} ms + p99 processing {processing} ms)"]
+    # A service that waits may be waiting on the database: say what the busiest process cost per article.
+    cpu: dict[str, float] = _get(report, "latency", "cpu_seconds") or {}
+    articles = _get(report, "latency", "articles") or 0
+    if cpu and articles:
+        busiest = max(cpu, key=lambda name: cpu[name])
+        found.append(f"most CPU per article: {busiest} {1000 * cpu[busiest] / articles:.0f} ms")
+    database: dict[str, dict[str, float]] = _get(report, "latency", "database") or {}
+    if database:
+        command, row = next(iter(database.items()))
+        found.append(f"most database time: {command} ({row['count']} x {row['mean_ms']} ms)")
+    return "; ".join(found)
 
 
 def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
