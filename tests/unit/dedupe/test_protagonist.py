@@ -67,6 +67,7 @@ def test_another_player_arrested_for_the_same_thing_starts_its_own_event():
     assert decision.kind == "create"
     assert decision.scores is not None
     assert decision.scores.text > 0.3  # the words alone would have joined them
+    assert decision.scores.protagonist == 0.5  # stored with the decision: why it did not join
 
 
 def test_a_rewrite_about_the_same_player_joins():

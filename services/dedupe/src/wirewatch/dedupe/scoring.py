@@ -54,6 +54,8 @@ class Scores:
     time: float
     combined: float
     final: float
+    # protagonist_factor when the article is about someone the event is not (protagonist_conflict), else 1.
+    protagonist: float = 1.0
 
     def as_dict(self) -> dict[str, float | None]:
         return {k: (round(v, 4) if v is not None else None) for k, v in asdict(self).items()}
@@ -164,11 +166,14 @@ def score(features: ArticleFeatures, event: EventState, policy: ClusteringPolicy
     final = combined * decay
     if places == 0.0:
         final *= policy.foreign_place_factor
-    if protagonist_conflict(features, event, names):
+    # Checked only where it can matter: below min_text the score is zero whatever the names say.
+    conflict = text >= policy.min_text and protagonist_conflict(features, event, names)
+    if conflict:
         final *= policy.protagonist_factor
     if text < policy.min_text:
         final = 0.0
-    return Scores(text, entities, places, category, decay, combined, final)
+    protagonist = policy.protagonist_factor if conflict else 1.0
+    return Scores(text, entities, places, category, decay, combined, final, protagonist)
 
 
 def choose_event(
