@@ -19,7 +19,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo import UpdateOne
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError
 
 from wirewatch.contracts import ArticleEnriched, ArticleSubmitted, Enrichment, Entity, EventType, Place
 from wirewatch.dedupe.events import EventState
@@ -44,6 +46,8 @@ _PLACES: list[tuple[str, str, float, float]] = [
     ("Berlin", "DE", 52.52, 13.4), ("Delhi", "IN", 28.61, 77.21), ("Jakarta", "ID", -6.21, 106.85),
     ("Quito", "EC", -0.18, -78.47), ("Nairobi", "KE", -1.29, 36.82), ("Dhaka", "BD", 23.81, 90.41),
 ]  # fmt: skip
+_BATCH = 200
+_DUPLICATE_KEY = 11000
 _SYLLABLES = ("ka", "ro", "mi", "ten", "va", "lor", "su", "den", "bri", "ot", "nas", "el", "fu", "gar", "zi", "pan")
 
 
@@ -134,11 +138,8 @@ async def _store_events(dedupe: DedupeRepository, clusterer: OfflineClusterer, m
         for key in event.keys:
             postings[key] = add_posting(postings.get(key, []), event.event_id)
     docs = [{**event.to_document(), "touched_at": now} for event in events]
-    for start in range(0, len(docs), 1000):
-        await dedupe.events.insert_many(docs[start : start + 1000], ordered=False)
-    posting_docs = [{"_id": key, "events": ids} for key, ids in postings.items()]
-    for start in range(0, len(posting_docs), 5000):
-        await dedupe.postings.insert_many(posting_docs[start : start + 5000], ordered=False)
+    await _insert_all(dedupe.events, docs)
+    await _insert_all(dedupe.postings, [{"_id": key, "events": ids} for key, ids in postings.items()])
     updates = []
     for message in messages:
         article = message.article
@@ -146,8 +147,18 @@ async def _store_events(dedupe: DedupeRepository, clusterer: OfflineClusterer, m
         event = clusterer.events[clusterer.resolve(decision.event_id or "")]
         record = _decision(decision, event, article.revision, now)
         updates.append(UpdateOne({"_id": article.article_id}, {"$set": {"dedupe": record}}))
-    for start in range(0, len(updates), 1000):
-        await dedupe.articles.bulk_write(updates[start : start + 1000], ordered=False)
+    for start in range(0, len(updates), _BATCH):
+        await dedupe.articles.bulk_write(updates[start : start + _BATCH], ordered=False)
+
+
+async def _insert_all(collection: AsyncCollection[dict[str, Any]], docs: list[dict[str, Any]]) -> None:
+    """Insert in batches; a document already there is fine (a batch pymongo retried after a slow answer)."""
+    for start in range(0, len(docs), _BATCH):
+        try:
+            await collection.insert_many(docs[start : start + _BATCH], ordered=False)
+        except BulkWriteError as exc:
+            if any(error.get("code") != _DUPLICATE_KEY for error in exc.details.get("writeErrors", [])):
+                raise
 
 
 async def _bounded_gather(jobs: list[Coroutine[Any, Any, Any]], concurrency: int) -> list[Any]:
