@@ -138,7 +138,7 @@ def test_any_bytes_give_a_feed_or_a_parse_error(body: bytes, content_type: str |
         _check(body, content_type)
 
 
-@budget(quick=60, campaign=2000)
+@budget(quick=30, campaign=2000)
 @given(_xml_feeds(), _CONTENT_TYPES)
 @example(b'<rss version="2.0"><channel><title>' + b"S" * 800 + b"</title><item><title>t</title></item></channel></rss>",
          None)  # fmt: skip
@@ -147,7 +147,7 @@ def test_hostile_rss_and_atom_give_items_ingest_can_decode(body: bytes, content_
         _check(body, content_type)
 
 
-@budget(quick=60, campaign=2000)
+@budget(quick=40, campaign=2000)
 @given(_json_feeds())
 def test_json_feeds_with_any_values_give_items_or_a_parse_error(body: bytes) -> None:
     with bounded("feed parser: JSON Feed", BOUND):
