@@ -206,8 +206,8 @@ async def _dead_letter(
 async def _settle(answer: Awaitable[None], what: str) -> None:
     """Send an ack or nak; when the bus is away, say so and let JetStream redeliver after the ack wait.
 
-    Raising here would only reach FastStream's pull loop, which cancels the other messages of the batch; the
-    handlers are idempotent, so the redelivery repeats nothing.
+    Raising here would only hand FastStream a traceback to log for every message of every batch in the gap;
+    the handlers are idempotent, so the redelivery repeats nothing.
     """
     try:
         await answer
