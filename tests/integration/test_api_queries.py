@@ -112,6 +112,8 @@ async def events(db: Any) -> None:
                 with_terms=False,
             ),
             event("ev_merged", 60, title="Earthquake duplicate", status="merged", merged_into="ev_quake"),
+            # dedupe's creation check is not done yet: it may still be withdrawn
+            event("ev_provisional", 70, title="Earthquake again", pending={"owner": "dedupe-1"}),
         ]
     )
 
@@ -123,7 +125,8 @@ async def ids(api: httpx.AsyncClient, **params: Any) -> list[str]:
 
 
 async def test_each_event_filter(api: httpx.AsyncClient, events: None) -> None:
-    everything = ["ev_quake", "ev_karabakh", "ev_kyiv", "ev_suva", "ev_legacy"]  # merged redirects are not listed
+    # merged redirects and provisional events are not listed
+    everything = ["ev_quake", "ev_karabakh", "ev_kyiv", "ev_suva", "ev_legacy"]
     assert await ids(api) == everything
     assert await ids(api, since=(T0 + timedelta(minutes=30)).isoformat()) == ["ev_quake", "ev_karabakh", "ev_kyiv"]
     assert await ids(api, until=(T0 + timedelta(minutes=30)).isoformat()) == ["ev_suva", "ev_legacy"]

@@ -76,7 +76,9 @@ class EventFilter:
 
     def clauses(self) -> list[dict[str, Any]]:
         """Conditions the database checks (a superset for ``near``, keywords and entities: see :meth:`accepts`)."""
-        found: list[dict[str, Any]] = []
+        # A provisional event (dedupe's creation check not done yet, see docs/architecture.md) may still be
+        # withdrawn: it is nobody's news until confirmed, when its ``pending`` field goes.
+        found: list[dict[str, Any]] = [{"pending": {"$exists": False}}]
         if not self.include_merged:
             found.append({"status": {"$ne": "merged"}})  # a merged event is a redirect to its survivor
         if self.since is not None:
