@@ -32,6 +32,14 @@ def _table(phase: dict[str, Any]) -> Table:
 def _show(report: dict[str, Any], out: Console) -> None:
     if seed := report.get("seed"):
         out.print(f"seeded {seed['articles']} articles, {seed['events']} events in {seed['seconds']} s")
+    if costs := report.get("endpoint_costs"):
+        table = Table(title="CPU per request, one request at a time (10 each)")
+        table.add_column("endpoint", no_wrap=True)
+        table.add_column("api ms", justify="right")
+        table.add_column("database ms", justify="right")
+        for cost in costs:
+            table.add_row(cost["name"], str(cost["api_cpu_ms"]), str(cost["db_cpu_ms"]))
+        out.print(table)
     for phase in report["phases"]:
         out.print(_table(phase))
         notes = [f"load average {phase['load_average']}"]

@@ -4,7 +4,8 @@ Without ``--api`` it starts its own stack on free ports (embedded nats-server an
 ``--with-pipeline`` every other service too), seeds the database (:mod:`loadtest_seed`) and drives the read
 endpoints (:mod:`loadtest_driver`). With ``--with-pipeline RATE`` a second phase feeds ``RATE`` articles/s into
 ``articles.submit`` while the same load runs, and the api counts as responsive when that phase had no errors and
-its worst endpoint p99 stayed under the limit. Each phase also records the CPU time per request of the api process
+its worst endpoint p99 stayed under the limit. Before the phases, each endpoint's CPU time per request alone (api
+and database process) says where the time goes. Each phase also records the CPU time per request of the api process
 and of the database process (figures that, unlike requests/s, do not depend much on what else the machine does).
 """
 
@@ -14,6 +15,7 @@ import asyncio
 import contextlib
 import os
 import platform
+import random
 import shutil
 import tempfile
 import time
@@ -167,6 +169,29 @@ async def _phase(target: Target, options: LoadOptions, name: str) -> tuple[LoadR
     return result, extra
 
 
+async def _endpoint_costs(target: Target, options: LoadOptions, requests: int = 10) -> list[dict[str, Any]]:
+    """CPU per request of each endpoint alone (one request at a time): which one the database spends itself on."""
+    if target.api_pid is None or target.db_pid is None:
+        return []
+    rng = random.Random(3)  # noqa: S311 - picks ids, not secrets
+    headers = {"authorization": f"Bearer {options.token}"} if options.token else {}
+    costs = []
+    async with httpx.AsyncClient(base_url=target.api_url, timeout=30.0, headers=headers) as client:
+        for endpoint in read_endpoints(target.event_ids, target.article_ids, now=datetime.now(UTC)):
+            api_before, db_before = _cpu_seconds(target.api_pid), _cpu_seconds(target.db_pid)
+            for _ in range(requests):
+                await client.get(endpoint.path(rng))
+            api_after, db_after = _cpu_seconds(target.api_pid), _cpu_seconds(target.db_pid)
+            if None in (api_before, db_before, api_after, db_after):
+                return []
+            costs.append({
+                "name": endpoint.name,
+                "api_cpu_ms": round(((api_after or 0) - (api_before or 0)) * 1000 / requests, 1),
+                "db_cpu_ms": round(((db_after or 0) - (db_before or 0)) * 1000 / requests, 1),
+            })  # fmt: skip
+    return costs
+
+
 async def _pipeline_outcome(target: Target, fed: int, rate: float) -> dict[str, Any]:
     outcome: dict[str, Any] = {"rate": rate, "articles_fed": fed}
     if target.db is None:
@@ -201,6 +226,7 @@ async def run_loadtest(options: LoadOptions) -> dict[str, Any]:
     target = await owned.__aenter__() if owned is not None else await _given_api(options)
     try:
         report["seed"] = target.seed
+        report["endpoint_costs"] = await _endpoint_costs(target, options)
         phases = ["api alone"] + (["with pipeline"] if options.with_pipeline else [])
         for name in phases:
             result, extra = await _phase(target, options, name)
