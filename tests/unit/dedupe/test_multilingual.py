@@ -3,8 +3,9 @@
 Measured, not wished: es, pt, fr and ru join through root keys (Azerbaiyán/Azerbaïdjan/Азербайджан -> ~aserb,
 operación/операция -> ~opera, militar -> ~milit); de too, through sound-alike spellings (Aserbaidschan -> ~aserb)
 and the last parts of compounds (Bergkarabach -> ~karab, Militäroperation -> ~opera) when the article says it is
-German. Arabic script does not (it shares only names, and two shared names are not a story, see test_terms); an
-unrelated English headline stays apart.
+German; it joins here at 0.43, after the other languages, while against the English headline alone it scores 0.29.
+Arabic script does not (it shares only names, and two shared names are not a story, see test_terms); an unrelated
+English headline stays apart.
 """
 
 from __future__ import annotations
