@@ -294,6 +294,19 @@ class ArticleClusterer:
                 ingested_at=ctx.message.article.ingested_at,
                 changed_at=datetime.now(UTC),
             )
+            # The earlier attempt may have stopped before the article's own decision was written (a crash, the
+            # database going away): write what is still known, or the article stays undecided for good.
+            founder = event.event_id == event_id_for(ctx.features.article_id)
+            known: dict[str, Any] = {
+                "event_id": event.event_id,
+                "duplicate_of": None,
+                "decision": "create" if founder else "join",
+                "scores": {},
+                "revision": ctx.features.revision,
+                "event_version": event.version,
+                "decided_at": change.changed_at,
+            }
+            await self.repository.record_decision(ctx.features.article_id, ctx.features.revision, known)
             return Outcome(change, "replay", replayed=True)
         change = EventChanged.model_validate(record["change"])
         decision = record["decision"]
