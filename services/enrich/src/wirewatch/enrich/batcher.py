@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from wirewatch.contracts import Enrichment
 
-from .enricher import ArticleText, Enricher
+from .enricher import ArticleText
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -74,12 +74,20 @@ class Coalescer(Generic[T, R]):
                     request.future.set_result(result)
 
 
+class BatchEnricher(Protocol):
+    """:class:`~wirewatch.enrich.enricher.Enricher` in this process, or
+    :class:`~wirewatch.enrich.nlp_process.EnricherProcess` in a child: blocking, one result per article (an
+    exception for an article that alone failed)."""
+
+    def enrich_many(self, items: list[ArticleText], /) -> Sequence[Enrichment | Exception]: ...
+
+
 class EnrichBatcher:
     """``await batcher.enrich(title, text, lang)``; calls made in the same moment share one NLP batch."""
 
     def __init__(
         self,
-        get_enricher: Callable[[], Awaitable[Enricher]],
+        get_enricher: Callable[[], Awaitable[BatchEnricher]],
         *,
         max_batch: int = 64,
         on_batch: Callable[[int, float], None] | None = None,
@@ -94,7 +102,8 @@ class EnrichBatcher:
     async def _enrich_many(self, items: list[ArticleText]) -> list[Enrichment | Exception]:
         enricher = await self._get_enricher()
         started = time.perf_counter()
-        # CPU-bound (spaCy, regexes): in a worker thread so the event loop keeps acking and heartbeating.
+        # Blocking (the NLP itself, or waiting for the NLP process): in a worker thread, so the event loop keeps
+        # acking and heartbeating.
         results: list[Enrichment | Exception] = [*await asyncio.to_thread(enricher.enrich_many, items)]
         if self._on_batch is not None:
             self._on_batch(len(items), time.perf_counter() - started)

@@ -144,7 +144,7 @@ def run_bus_bench(
         asyncio.run(_provision(bus.url))
         ready = [context.Event() for _ in range(replicas)]
         for event in ready:
-            process = context.Process(target=_service_process, args=(settings, event, stop, results), daemon=True)
+            process = context.Process(target=_service_process, args=(settings, event, stop, results))
             process.start()
             processes.append(process)
         for event in ready:

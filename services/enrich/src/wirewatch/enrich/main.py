@@ -12,6 +12,7 @@ from .enricher import Enricher
 from .handlers import build_router
 from .loader import EnricherLoader
 from .metrics import EnrichMetrics
+from .nlp_process import shared_enricher_process
 from .repository import EnrichmentRepository
 from .settings import EnrichSettings
 
@@ -21,7 +22,8 @@ class EnrichService(Service):
 
     def __init__(self, settings: EnrichSettings) -> None:
         super().__init__("enrich", settings)
-        self.loader = EnricherLoader(functools.partial(Enricher.load, max_chars=settings.max_chars))
+        load = shared_enricher_process if settings.nlp_process else Enricher.load
+        self.loader = EnricherLoader(functools.partial(load, max_chars=settings.max_chars))
 
     async def readiness(self) -> dict[str, str]:
         checks = await super().readiness()
