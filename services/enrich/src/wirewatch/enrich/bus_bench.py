@@ -45,6 +45,19 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
+def with_children(pids: list[int]) -> list[int]:
+    """``pids`` and their child processes (the NLP process each service starts)."""
+    found = list(pids)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid in pids:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def rss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -153,7 +166,7 @@ def run_bus_bench(
         messages = _messages(articles)
         asyncio.run(_store_articles(messages, db.url))
         pids: dict[str, list[int]] = {
-            "service": [p.pid for p in processes if p.pid is not None],
+            "service": with_children([p.pid for p in processes if p.pid is not None]),
             "nats": [bus.pid] if bus.pid else [],
             "db": [db.pid] if db.pid else [],
         }
