@@ -54,8 +54,8 @@ class DedupeRepository:
 
     # event_applied and event_of_member stay two indexed reads: one `$or` read of both ran 3-4x slower on SecantusDB
     # (measured with the bench: 13 vs 42-50 articles/s), which does not use indexes for `$or`. The "not merged"
-    # condition is checked here, not in the query: with a `$ne` beside it SecantusDB scanned every event (its
-    # profiler and explain show a COLLSCAN), so each article's replay check grew with the events stored.
+    # condition is checked here, not in the query: SecantusDB's explain shows a COLLSCAN plan for a `$ne` beside
+    # the key (timings suggest it still uses the index); by the key alone the plan is an index read on any server.
     async def event_applied(self, key: str) -> EventState | None:
         """The event that already applied this article revision (``<article_id>:<revision>``), if any."""
         # A merge redirect keeps its lists until the survivor has them; the survivor is the answer.
