@@ -13,6 +13,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .body_replay import replaying
 from .errors import problem_response
 
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
@@ -64,15 +65,4 @@ class LoneSurrogateMiddleware:
             errors = [{"loc": ["body"], "msg": detail, "type": "value_error"}]
             await problem_response(422, "1 invalid parameter: body: " + detail, errors=errors)(scope, receive, send)
             return
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            if message["type"] != "http.request":
-                return message
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(message, body, receive), send)
