@@ -23,7 +23,7 @@ from nats.aio.client import Client as NatsClient
 from pymongo import AsyncMongoClient
 
 from wirewatch.cli.faults import StackFaults
-from wirewatch.cli.stack import SERVICES, Stack
+from wirewatch.cli.stack import Stack
 from wirewatch.contracts import SubscriptionFilter
 from wirewatch.runtime import make_mongo_client
 from wirewatch.testing import WebhookReceiver
@@ -96,13 +96,8 @@ async def _subscribe(run: ChaosRun) -> None:
 
 @pytest.fixture(scope="module")
 async def chaos(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[ChaosRun]:
-    stack = Stack(
+    stack = Stack.on_free_ports(
         tmp_path_factory.mktemp("chaos") / "state",
-        services=SERVICES,
-        ports=dict.fromkeys(SERVICES, 0),
-        nats_port=0,
-        nats_monitor_port=0,
-        mongo_port=0,
         mongo_db="chaos",
         extra_env={
             "WIREWATCH_NOTIFY_ALLOW_ADDRESSES": '["127.0.0.1"]',

@@ -31,7 +31,7 @@ from .bench_phases import BacklogSampler, BenchError, read_back, submit_at_rate,
 from .bench_receiver import BenchReceiver
 from .bench_results import ProcessTable, corpus_stats, latency_section, throughput_section, webhook_counts
 from .bus import connect
-from .stack import SERVICES, Stack, log_tail
+from .stack import Stack, log_tail
 
 DB_NAME = "wirewatch_bench"
 
@@ -147,13 +147,8 @@ class BenchRun:
         return self.report
 
     async def _with_stack(self, state_dir: Path, receiver: BenchReceiver, corpus: list[BenchArticle]) -> None:
-        stack = Stack(
+        stack = Stack.on_free_ports(
             state_dir,
-            services=SERVICES,
-            ports=dict.fromkeys(SERVICES, 0),
-            nats_port=0,
-            nats_monitor_port=0,
-            mongo_port=0,
             mongo_db=DB_NAME,
             stop_grace=5.0,
             extra_env=BENCH_ENV,

@@ -78,13 +78,9 @@ def _cpu_seconds(pid: int | None) -> float | None:
 async def _own_stack(options: LoadOptions) -> AsyncIterator[Target]:
     services = list(SERVICES) if options.with_pipeline else ["api"]
     state = Path(tempfile.mkdtemp(prefix="wirewatch-loadtest-"))
-    stack = Stack(
+    stack = Stack.on_free_ports(
         state,
-        services=services,
-        ports=dict.fromkeys(services, 0),
-        nats_port=0,
-        nats_monitor_port=0,
-        mongo_port=0,
+        services,
         mongo_db="loadtest",
         ready_timeout=180.0,
     )

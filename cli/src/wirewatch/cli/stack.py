@@ -145,6 +145,19 @@ class Stack:
 
     # -- what runs where ---------------------------------------------------------------------------------------
 
+    @classmethod
+    def on_free_ports(cls, state_dir: Path, services: Sequence[str] = SERVICES, **options: Any) -> Self:
+        """A stack whose servers and services all take free ports (benchmarks, fault tests): never the usual ones."""
+        return cls(
+            state_dir,
+            services=services,
+            ports=dict.fromkeys(services, 0),
+            nats_port=0,
+            nats_monitor_port=0,
+            mongo_port=0,
+            **options,
+        )
+
     @property
     def api_url(self) -> str | None:
         endpoint = self.endpoints.get("api")
